@@ -1,0 +1,205 @@
+// Package audit makes the node's audit log tamper-evident: every event is
+// encoded canonically (RFC 8785 JSON Canonicalization of the event's fields)
+// and chained to its predecessor by SHA-256, so that editing, deleting or
+// reordering a stored event breaks the chain at that event, and Verify names
+// the first broken link.
+//
+// The package is pure: stores call Seal when they append and Verifier when
+// they walk the chain.
+package audit
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/liaison-dev/liaison"
+)
+
+// HashSize is the size of a link hash.
+const HashSize = sha256.Size
+
+// Genesis is the PrevHash of the first event: 32 zero bytes.
+var Genesis = make([]byte, HashSize)
+
+// Encode appends the canonical encoding of e to dst and returns it. The
+// encoding is the RFC 8785 canonical JSON of the object with the fields
+// action, actor, actor_org, allowed, at (RFC 3339 UTC with nanoseconds),
+// detail, object, reasons, seq and target; PrevHash and Hash are not part of
+// it. Invalid UTF-8 is encoded as U+FFFD, as RFC 8785 requires valid text.
+func Encode(dst []byte, e *liaison.AuditEvent) []byte {
+	// Keys in RFC 8785 order (UTF-16 code units; all ASCII here, so bytes).
+	dst = append(dst, `{"action":`...)
+	dst = appendString(dst, e.Action)
+	dst = append(dst, `,"actor":`...)
+	dst = appendString(dst, e.Actor)
+	dst = append(dst, `,"actor_org":`...)
+	dst = appendString(dst, e.ActorOrg)
+	dst = append(dst, `,"allowed":`...)
+	dst = strconv.AppendBool(dst, e.Allowed)
+	dst = append(dst, `,"at":"`...)
+	dst = e.At.UTC().AppendFormat(dst, time.RFC3339Nano)
+	dst = append(dst, `","detail":`...)
+	dst = appendString(dst, e.Detail)
+	dst = append(dst, `,"object":`...)
+	dst = appendString(dst, e.Object)
+	dst = append(dst, `,"reasons":[`...)
+	for i, r := range e.Reasons {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `{"code":`...)
+		dst = appendString(dst, r.Code)
+		dst = append(dst, `,"message":`...)
+		dst = appendString(dst, r.Message)
+		dst = append(dst, '}')
+	}
+	dst = append(dst, `],"seq":`...)
+	dst = strconv.AppendInt(dst, e.Seq, 10)
+	dst = append(dst, `,"target":`...)
+	dst = appendString(dst, e.Target)
+	return append(dst, '}')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as an RFC 8785 JSON string: only '"', '\\' and
+// control characters are escaped, with the short forms where JSON has them.
+func appendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				dst = append(dst, s[start:i]...)
+				dst = append(dst, "\ufffd"...)
+				i++
+				start = i
+				continue
+			}
+			i += size
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		switch c {
+		case '"':
+			dst = append(dst, '\\', '"')
+		case '\\':
+			dst = append(dst, '\\', '\\')
+		case '\b':
+			dst = append(dst, '\\', 'b')
+		case '\f':
+			dst = append(dst, '\\', 'f')
+		case '\n':
+			dst = append(dst, '\\', 'n')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		case '\t':
+			dst = append(dst, '\\', 't')
+		default:
+			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		}
+		i++
+		start = i
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// Chain computes link hashes. The zero value is ready to use; a Chain is
+// not safe for concurrent use, and reuses its buffers between calls.
+type Chain struct {
+	h   hash.Hash
+	buf []byte
+	sum [HashSize]byte
+}
+
+// Link returns SHA-256(prev || Encode(e)). The result is valid until the
+// next call.
+func (c *Chain) Link(prev []byte, e *liaison.AuditEvent) []byte {
+	if c.h == nil {
+		c.h = sha256.New()
+	}
+	c.buf = Encode(c.buf[:0], e)
+	c.h.Reset()
+	c.h.Write(prev)
+	c.h.Write(c.buf)
+	return c.h.Sum(c.sum[:0])
+}
+
+// Seal sets e.PrevHash to prev (Genesis when prev is empty) and e.Hash to
+// the link hash. e.Seq must already be set.
+func Seal(prev []byte, e *liaison.AuditEvent) {
+	if len(prev) == 0 {
+		prev = Genesis
+	}
+	var c Chain
+	e.PrevHash = bytes.Clone(prev)
+	e.Hash = bytes.Clone(c.Link(prev, e))
+}
+
+// Break describes the first broken link of a chain.
+type Break = liaison.AuditBreak
+
+// Report is the result of verifying a chain.
+type Report = liaison.AuditReport
+
+// Verifier checks events one by one, in the order they are stored. The
+// zero value expects the chain to start at Seq 1 from Genesis.
+type Verifier struct {
+	chain  Chain
+	prev   [HashSize]byte
+	seq    int64
+	events int64
+	broken *Break
+}
+
+// Next checks e against the events before it. It returns false once the
+// chain is broken; Report then names the first broken link.
+func (v *Verifier) Next(e *liaison.AuditEvent) bool {
+	if v.broken != nil {
+		return false
+	}
+	want := v.seq + 1
+	prev := v.prev[:]
+	switch {
+	case e.Seq != want && e.Seq > want:
+		v.broken = &Break{Seq: want, Reason: fmt.Sprintf("event %d is missing: event %d follows event %d", want, e.Seq, v.seq)}
+	case e.Seq != want:
+		v.broken = &Break{Seq: e.Seq, Reason: fmt.Sprintf("event %d is out of order: expected event %d", e.Seq, want)}
+	case !bytes.Equal(e.PrevHash, prev):
+		v.broken = &Break{Seq: e.Seq, Reason: fmt.Sprintf("event %d does not link to event %d: its previous hash differs", e.Seq, v.seq)}
+	default:
+		got := v.chain.Link(prev, e)
+		if !bytes.Equal(got, e.Hash) {
+			v.broken = &Break{Seq: e.Seq, Reason: fmt.Sprintf("event %d was altered: its content does not match its hash", e.Seq)}
+		}
+	}
+	if v.broken != nil {
+		return false
+	}
+	copy(v.prev[:], e.Hash)
+	v.seq = e.Seq
+	v.events++
+	return true
+}
+
+// Report returns what the verifier has seen so far.
+func (v *Verifier) Report() Report {
+	r := Report{Events: v.events, LastSeq: v.seq, Broken: v.broken}
+	if v.seq > 0 {
+		r.Head = hex.EncodeToString(v.prev[:])
+	}
+	return r
+}
