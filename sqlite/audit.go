@@ -1,0 +1,213 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/liaison-dev/liaison"
+	"github.com/liaison-dev/liaison/audit"
+)
+
+const auditColumns = `seq, at, actor, actor_org, action, object, target, allowed, reasons, detail, prev_hash, hash`
+
+var (
+	qLastAudit   = prep(`SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`)
+	qInsertAudit = prep(`INSERT INTO audit (` + auditColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	qAuditAfter  = prep(`SELECT ` + auditColumns + ` FROM audit WHERE seq > ? ORDER BY seq LIMIT ?`)
+	qAuditAll    = prep(`SELECT ` + auditColumns + ` FROM audit ORDER BY seq`)
+)
+
+// AppendAudit appends e to the audit chain: it sets e.Seq to the last
+// event's plus one and seals e to the last event's hash (package audit).
+func (tx *Tx) AppendAudit(ctx context.Context, e *liaison.AuditEvent) error {
+	if err := checkTimes("audit event", e.At); err != nil {
+		return err
+	}
+	var last int64
+	var prev []byte
+	err := tx.queryRow(ctx, qLastAudit).Scan(&last, &prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("sqlite: append audit: %w", err)
+	}
+	reasons, err := reasonsJSON(e.Reasons)
+	if err != nil {
+		return err
+	}
+	e.Seq = last + 1
+	audit.Seal(prev, e)
+	_, err = tx.exec(ctx, qInsertAudit, e.Seq, ns(e.At), e.Actor, e.ActorOrg, e.Action, e.Object, e.Target,
+		e.Allowed, reasons, e.Detail, e.PrevHash, e.Hash)
+	if err != nil {
+		return fmt.Errorf("sqlite: append audit event %d: %w", e.Seq, err)
+	}
+	return nil
+}
+
+// AuditEvents lists the events with Seq > afterSeq in order, at most
+// limit (0: all).
+func (tx *Tx) AuditEvents(ctx context.Context, afterSeq int64, limit int) ([]*liaison.AuditEvent, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := tx.query(ctx, qAuditAfter, afterSeq, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: audit events: %w", err)
+	}
+	defer rows.Close()
+	out := []*liaison.AuditEvent{}
+	var r auditRow
+	for rows.Next() {
+		e := new(liaison.AuditEvent)
+		if err := r.scan(rows, e, false); err != nil {
+			return nil, fmt.Errorf("sqlite: audit events: %w", err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: audit events: %w", err)
+	}
+	return out, nil
+}
+
+// ScanAudit calls fn for every event in Seq order, stopping at fn's first
+// error, which it returns. It streams: the rows are read one by one, and
+// fn is handed the same *AuditEvent each time, refilled, so fn must not
+// keep it (nor its slices) past its return; copy what it needs.
+func (tx *Tx) ScanAudit(ctx context.Context, fn func(*liaison.AuditEvent) error) error {
+	rows, err := tx.query(ctx, qAuditAll)
+	if err != nil {
+		return fmt.Errorf("sqlite: scan audit: %w", err)
+	}
+	defer rows.Close()
+	var r auditRow
+	var e liaison.AuditEvent
+	for rows.Next() {
+		if err := r.scan(rows, &e, true); err != nil {
+			return fmt.Errorf("sqlite: scan audit: %w", err)
+		}
+		if err := fn(&e); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite: scan audit: %w", err)
+	}
+	return nil
+}
+
+// auditRow holds the scan destinations of an audit row, reused from row
+// to row.
+type auditRow struct {
+	at       sql.NullInt64
+	reasons  sql.RawBytes
+	prevHash sql.RawBytes
+	hash     sql.RawBytes
+	dest     []any
+}
+
+// scan reads the current row into e. With reuse, e's slices are refilled
+// in place rather than allocated anew.
+func (r *auditRow) scan(rows *sql.Rows, e *liaison.AuditEvent, reuse bool) error {
+	if r.dest == nil {
+		r.dest = make([]any, 12)
+	}
+	d := r.dest
+	d[0], d[1], d[2], d[3], d[4], d[5] = &e.Seq, &r.at, &e.Actor, &e.ActorOrg, &e.Action, &e.Object
+	d[6], d[7], d[8], d[9], d[10], d[11] = &e.Target, &e.Allowed, &r.reasons, &e.Detail, &r.prevHash, &r.hash
+	if err := rows.Scan(d...); err != nil {
+		return err
+	}
+	e.At = timeOf(r.at)
+	if !reuse {
+		e.Reasons, e.PrevHash, e.Hash = nil, nil, nil
+	}
+	e.PrevHash = append(e.PrevHash[:0], r.prevHash...)
+	e.Hash = append(e.Hash[:0], r.hash...)
+	var err error
+	e.Reasons, err = decodeReasons(e.Reasons[:0], r.reasons)
+	return err
+}
+
+// reasonsJSON encodes reasons as a JSON array ([] for none).
+func reasonsJSON(rs []liaison.Reason) (string, error) {
+	return listJSON(rs)
+}
+
+// decodeReasons appends the reasons of a JSON array to dst[:0] and
+// returns it, never nil.
+func decodeReasons(dst []liaison.Reason, b []byte) ([]liaison.Reason, error) {
+	dst = dst[:0]
+	if dst == nil {
+		dst = []liaison.Reason{}
+	}
+	if out, ok := parseReasons(dst, b); ok {
+		return out, nil
+	}
+	if err := json.Unmarshal(b, &dst); err != nil {
+		return nil, fmt.Errorf("decode reasons %q: %w", b, err)
+	}
+	if dst == nil {
+		dst = []liaison.Reason{}
+	}
+	return dst, nil
+}
+
+// The shape encoding/json gives a []liaison.Reason.
+const (
+	reasonCode    = `{"code":"`
+	reasonMessage = `","message":"`
+	reasonEnd     = `"}`
+)
+
+// parseReasons is the fast path of decodeReasons, for the arrays
+// encoding/json wrote whose strings need no unescaping: it reports false
+// for anything else, which encoding/json then decodes. Verifying the
+// audit chain decodes every event's reasons, and this is most of its cost
+// otherwise.
+func parseReasons(dst []liaison.Reason, b []byte) ([]liaison.Reason, bool) {
+	if len(b) < 2 || b[0] != '[' || b[len(b)-1] != ']' || bytes.IndexByte(b, '\\') >= 0 {
+		return dst, false
+	}
+	s := b[1 : len(b)-1]
+	for len(s) > 0 {
+		var code, message []byte
+		var ok bool
+		if code, s, ok = field(s, reasonCode); !ok {
+			return dst, false
+		}
+		if message, s, ok = field(s, reasonMessage); !ok {
+			return dst, false
+		}
+		if !bytes.HasPrefix(s, []byte(reasonEnd)) {
+			return dst, false
+		}
+		s = s[len(reasonEnd):]
+		dst = append(dst, liaison.Reason{Code: string(code), Message: string(message)})
+		if len(s) == 0 {
+			break
+		}
+		if s[0] != ',' || len(s) == 1 {
+			return dst, false
+		}
+		s = s[1:]
+	}
+	return dst, true
+}
+
+// field reads prefix and the string after it up to its closing quote,
+// which it leaves in rest.
+func field(s []byte, prefix string) (value, rest []byte, ok bool) {
+	if !bytes.HasPrefix(s, []byte(prefix)) {
+		return nil, s, false
+	}
+	s = s[len(prefix):]
+	i := bytes.IndexByte(s, '"')
+	if i < 0 {
+		return nil, s, false
+	}
+	return s[:i], s[i:], true
+}
