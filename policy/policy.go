@@ -256,7 +256,9 @@ func checkConsent(d *decision, in *Input) {
 	}
 	missing := false
 	for _, origin := range in.Product.Origins {
-		if origin == in.Org.ID || slices.Contains(in.Consents, origin) {
+		// The sender's own material needs no consent, nor does material
+		// going back to one of its own originators.
+		if origin == in.Org.ID || origin == in.Target.ID || slices.Contains(in.Consents, origin) {
 			continue
 		}
 		missing = true
@@ -286,10 +288,17 @@ func clear(m *marking.Marking) bool {
 }
 
 // checkCaveats applies the originators' hard restrictions, of the product
-// and of every ancestor: expiry, NOFORN and releasable-to lists.
+// and of every ancestor written by another organisation: expiry, NOFORN
+// and releasable-to lists. An ancestor the sender wrote itself binds only
+// through the tear-line's own marking: sanitising its own material is the
+// originator's right (DeriveAllowed keeps a tear-line that also carries
+// foreign material at least as restricted as its source).
 func (e *Engine) checkCaveats(d *decision, in *Input) {
 	ok := caveatsAllow(d, in, in.Product)
 	for _, a := range in.Lineage {
+		if a.OriginatorOrg == in.Org.ID {
+			continue
+		}
 		ok = caveatsAllow(d, in, a) && ok
 	}
 	if ok {

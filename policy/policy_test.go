@@ -159,6 +159,17 @@ func TestDecide(t *testing.T) {
 			in.Consents = []string{orgNO.ID}
 		}, false, []string{policy.CodeReleasability}},
 
+		{"the originator's own NOFORN source does not bind its sanitised tear-line", liaison.ActionDisseminate, func(in *policy.Input) {
+			src := product("p0", orgDE, "SECRET UE//NOFORN", "counter-terrorism")
+			in.Lineage = []*liaison.Product{src}
+		}, true, nil},
+		{"a tear-line may go back to the originator of its source", liaison.ActionForward, func(in *policy.Input) {
+			asRecipient(in)
+			src := product("p0", orgES, "SECRET UE//ORCON", "counter-terrorism")
+			in.Lineage = []*liaison.Product{src}
+			in.Product.OriginatorOrg, in.Originator = orgFR.ID, orgFR
+			in.Product.Origins = []string{orgES.ID, orgFR.ID}
+		}, true, []string{policy.CodeOriginatorOK}},
 		{"a recipient may not forward without the originator's consent", liaison.ActionForward, func(in *policy.Input) { asRecipient(in) }, false, []string{policy.CodeOriginator}},
 		{"a recipient forwards with the originator's consent", liaison.ActionForward, func(in *policy.Input) { asRecipient(in); in.Consents = []string{orgDE.ID} }, true, []string{policy.CodeOriginatorOK}},
 		{"consent of another organisation is not the originator's", liaison.ActionForward, func(in *policy.Input) { asRecipient(in); in.Consents = []string{orgNO.ID} }, false, []string{policy.CodeOriginator}},

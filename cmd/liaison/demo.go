@@ -2,10 +2,17 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
+
+	"github.com/liaison-dev/liaison"
+	"github.com/liaison-dev/liaison/demo"
+	"github.com/liaison-dev/liaison/sqlite"
 )
 
 // demoConfig is what `liaison demo` was asked for.
@@ -17,6 +24,8 @@ type demoConfig struct {
 	Data string
 	// Seed makes the scenario deterministic.
 	Seed int64
+	// AdminToken, when set (from LIAISON_ADMIN_TOKEN), is the demo admin's token.
+	AdminToken string
 	// Stdout and Stderr are the command's streams.
 	Stdout, Stderr io.Writer
 }
@@ -30,7 +39,13 @@ func (a *app) demoCommand() *cobra.Command {
 agreements, products, disseminations, release requests, RFIs, feedback and
 interactions) into a data directory and serve it on HOST:PORT until
 interrupted. Without --data a new temporary directory is used. The address
-may also come from LIAISON_ADDR.`,
+may also come from LIAISON_ADDR.
+
+The scenario ends with the full liaison loop, printed as it happened: a
+product disseminated to a partner, the partner's forward to a third party
+refused with the policy's reasons, a release request, its approval, the
+forward, and the audit chain verified. The URL and the admin's token are
+printed last; with LIAISON_ADMIN_TOKEN set, the admin uses that token.`,
 		Example: `  liaison demo
   liaison demo --addr 127.0.0.1:9090 --data ./demo-node --seed 7`,
 		Args: noArgs,
@@ -41,7 +56,8 @@ may also come from LIAISON_ADDR.`,
 				}
 			}
 			cfg.Stdout, cfg.Stderr = a.stdout, a.stderr
-			return runDemo(cmd.Context(), cfg)
+			cfg.AdminToken = a.getenv("LIAISON_ADMIN_TOKEN")
+			return a.runDemo(cmd.Context(), cfg)
 		},
 	}
 	// demo's own --data shadows the global one: it does not read
@@ -52,8 +68,54 @@ may also come from LIAISON_ADDR.`,
 	return cmd
 }
 
-// runDemo generates the demo scenario and serves it. The lead wires it to
-// package demo.
-func runDemo(ctx context.Context, cfg demoConfig) error {
-	return errors.New("demo: not wired yet")
+// runDemo generates the demo scenario into a fresh store and serves it.
+func (a *app) runDemo(ctx context.Context, cfg demoConfig) error {
+	dir := cfg.Data
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "liaison-demo-")
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		dir = tmp
+	} else if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	path := filepath.Join(dir, dbFile)
+	if _, err := os.Stat(path); err == nil {
+		return liaison.Errorf(liaison.ECONFLICT, "demo: %s already holds a node; give an empty --data directory", dir)
+	}
+	logger := a.logger(slog.LevelInfo)
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	defer db.Close()
+	fmt.Fprintf(cfg.Stdout, "Building the demo scenario (seed %d) in %s ...\n", cfg.Seed, dir)
+	sc, err := demo.Build(ctx, db, demo.Options{Seed: cfg.Seed, AdminToken: cfg.AdminToken})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	w := cfg.Stdout
+	fmt.Fprintf(w, "%d organisations, %d officers, %d agreements, %d products, %d disseminations (%d refused), %d release requests, %d RFIs, %d feedback, %d interactions, %d breach, %d audit events.\n\n",
+		sc.Organisations, sc.Officers, sc.Agreements, sc.Products, sc.Disseminations, sc.Refusals, sc.ReleaseRequests, sc.RFIs, sc.Feedback, sc.Interactions, sc.Breaches, sc.AuditEvents)
+	fmt.Fprintln(w, "The liaison loop:")
+	for i, st := range sc.Loop {
+		fmt.Fprintf(w, "  %d. %s\n", i+1, st.Title)
+		if st.Detail != "" {
+			fmt.Fprintf(w, "     %s\n", st.Detail)
+		}
+		for _, r := range st.Reasons {
+			fmt.Fprintf(w, "     - %s: %s\n", r.Code, r.Message)
+		}
+	}
+	addr := cfg.Addr
+	if addr == "" {
+		addr = defaultAddr
+	}
+	fmt.Fprintf(w, "\nAdmin %s (%s) token: %s\n", sc.AdminID, sc.HomeOrg, sc.AdminToken)
+	fmt.Fprintf(w, "Partner officer %s token: %s\n", sc.PartnerOfficerID, sc.PartnerToken)
+	fmt.Fprintf(w, "Try: curl -H \"Authorization: Bearer %s\" http://%s/api/v1/products\n", sc.AdminToken, addr)
+	fmt.Fprintf(w, "     liaison --data %s audit verify\n\n", dir)
+	n := &node{db: db, desk: newDesk(db, logger)}
+	return a.serveNode(ctx, n, addr, logger)
 }
