@@ -85,6 +85,9 @@ func (a *app) runDemo(ctx context.Context, cfg demoConfig) error {
 		return liaison.Errorf(liaison.ECONFLICT, "demo: %s already holds a node; give an empty --data directory", dir)
 	}
 	logger := a.logger(slog.LevelInfo)
+	if err := createPrivate(path); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
 	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)

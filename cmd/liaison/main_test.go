@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -741,5 +742,25 @@ func TestServerUnreachable(t *testing.T) {
 	var u *usageError
 	if errors.As(r.err, &u) {
 		t.Errorf("an unreachable server is not a usage error")
+	}
+}
+
+// TestInitKeepsSecretsPrivate checks that init writes the node's key and
+// database readable by their owner only.
+func TestInitKeepsSecretsPrivate(t *testing.T) {
+	c, _ := mustInitNode(t)
+	dir := c.env["LIAISON_DATA"]
+	for _, name := range []string{"liaison.db", "node.key"} {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mode := fi.Mode().Perm(); mode != 0o600 {
+			t.Errorf("%s has mode %o, want 600", name, mode)
+		}
+	}
+	key, err := os.ReadFile(filepath.Join(dir, "node.key"))
+	if err != nil || !strings.HasPrefix(string(key), "-----BEGIN PRIVATE KEY-----") {
+		t.Fatalf("node.key is not a PEM private key: %v", err)
 	}
 }

@@ -2,6 +2,10 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -88,14 +92,24 @@ refuses a directory that is already initialised.`,
 				return fmt.Errorf("init: create %s: %w", dir, err)
 			}
 			ctx := cmd.Context()
+			if err := createPrivate(path); err != nil {
+				return fmt.Errorf("init: %w", err)
+			}
 			db, err := sqlite.Open(ctx, path)
 			if err != nil {
 				return fmt.Errorf("init: open %s: %w", path, err)
 			}
-			d := newDesk(db, a.logger(slog.LevelWarn))
-			tok, err := d.Init(ctx, desk.InitParams{NodeName: nodeName, Org: org, Admin: admin, AdminToken: token})
+			key, err := writeNodeKey(filepath.Join(dir, keyFile))
 			if err != nil {
 				db.Close()
+				os.Remove(path)
+				return fmt.Errorf("init: %w", err)
+			}
+			d := newDesk(db, a.logger(slog.LevelWarn))
+			tok, err := d.Init(ctx, desk.InitParams{NodeName: nodeName, Org: org, Admin: admin, AdminToken: token, Key: key})
+			if err != nil {
+				db.Close()
+				os.Remove(filepath.Join(dir, keyFile))
 				// Leave no half-made node behind, so that init can be run again.
 				os.Remove(path)
 				os.Remove(path + "-wal")
@@ -230,4 +244,45 @@ whose token is given.`,
 			})
 		},
 	}
+}
+
+// keyFile holds the node's Ed25519 private key (PKCS #8, PEM), readable by
+// its owner only. Federated peers will verify what the node signs with the
+// public key recorded in the node's identity.
+const keyFile = "node.key"
+
+// writeNodeKey generates the node's key and writes it to path, refusing to
+// overwrite an existing key.
+func writeNodeKey(path string) (ed25519.PrivateKey, error) {
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("generate node key: %w", err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return nil, fmt.Errorf("encode node key: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("write node key: %w", err)
+	}
+	if err := pem.Encode(f, &pem.Block{Type: "PRIVATE KEY", Bytes: der}); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("write node key: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("write node key: %w", err)
+	}
+	return key, nil
+}
+
+// createPrivate creates an empty file readable by its owner only, so that
+// the database SQLite then opens there (and its WAL, which takes the same
+// mode) is not readable by others.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
