@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/liaison-dev/liaison"
@@ -45,6 +46,23 @@ type Desk struct {
 	clock  liaison.Clock
 	log    *slog.Logger
 	node   atomic.Pointer[liaison.Node]
+	// orgs caches organisations by id. Organisations are never changed
+	// once registered (there is no update), so a cached copy cannot go
+	// stale; an id not cached is looked up in the transaction.
+	orgs sync.Map
+}
+
+// organisation returns an organisation, from the cache when it can.
+func (d *Desk) organisation(ctx context.Context, tx liaison.Tx, id string) (*liaison.Organisation, error) {
+	if o, ok := d.orgs.Load(id); ok {
+		return o.(*liaison.Organisation), nil
+	}
+	o, err := tx.Organisation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d.orgs.Store(id, o)
+	return o, nil
 }
 
 // New returns a Desk over cfg.Store.

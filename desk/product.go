@@ -101,15 +101,23 @@ func (s *session) CreateProduct(ctx context.Context, dr liaison.ProductDraft) (*
 // input loads what the policy needs to decide on product p for the
 // officer. Target, agreement and consents are added by the caller.
 func (s *session) input(ctx context.Context, tx liaison.Tx, action liaison.Action, p *liaison.Product) (*policy.Input, error) {
-	org, err := tx.Organisation(ctx, s.me.OrgID)
+	return s.inputHeld(ctx, tx, action, p, false)
+}
+
+// inputHeld is input for a caller that already knows the organisation
+// holds p (held), sparing a lookup.
+func (s *session) inputHeld(ctx context.Context, tx liaison.Tx, action liaison.Action, p *liaison.Product, held bool) (*policy.Input, error) {
+	org, err := s.d.organisation(ctx, tx, s.me.OrgID)
 	if err != nil {
 		return nil, err
 	}
-	in := &policy.Input{Action: action, Officer: s.me, Org: org, Product: p, Now: s.d.clock.Now()}
-	if _, err := tx.Holding(ctx, s.me.OrgID, p.ID, p.Version); err == nil {
-		in.Held = true
-	} else if liaison.ErrorCode(err) != liaison.ENOTFOUND {
-		return nil, err
+	in := &policy.Input{Action: action, Officer: s.me, Org: org, Product: p, Now: s.d.clock.Now(), Held: held}
+	if !held {
+		if _, err := tx.Holding(ctx, s.me.OrgID, p.ID, p.Version); err == nil {
+			in.Held = true
+		} else if liaison.ErrorCode(err) != liaison.ENOTFOUND {
+			return nil, err
+		}
 	}
 	if p.ParentID != "" {
 		if in.Lineage, err = tx.Lineage(ctx, p); err != nil {
@@ -118,7 +126,7 @@ func (s *session) input(ctx context.Context, tx liaison.Tx, action liaison.Actio
 	}
 	if p.OriginatorOrg == org.ID {
 		in.Originator = org
-	} else if in.Originator, err = tx.Organisation(ctx, p.OriginatorOrg); err != nil {
+	} else if in.Originator, err = s.d.organisation(ctx, tx, p.OriginatorOrg); err != nil {
 		return nil, err
 	}
 	return in, nil
@@ -129,6 +137,7 @@ func (s *session) input(ctx context.Context, tx liaison.Tx, action liaison.Actio
 // product the officer may not read is ENOTFOUND, and the attempt is
 // recorded in the returned refusal.
 func (s *session) visible(ctx context.Context, tx liaison.Tx, id string, version int, action liaison.Action) (*policy.Input, *refusal, error) {
+	held := false
 	if version == 0 {
 		h, err := tx.Holding(ctx, s.me.OrgID, id, 0)
 		if err != nil {
@@ -138,7 +147,7 @@ func (s *session) visible(ctx context.Context, tx liaison.Tx, id string, version
 			r, err := s.refuse(ctx, tx, "product.read", id, "", notFound(id))
 			return nil, r, err
 		}
-		version = h.ProductVersion
+		version, held = h.ProductVersion, true
 	}
 	p, err := tx.Product(ctx, id, version)
 	if err != nil {
@@ -148,7 +157,7 @@ func (s *session) visible(ctx context.Context, tx liaison.Tx, id string, version
 		r, err := s.refuse(ctx, tx, "product.read", id, "", notFound(id))
 		return nil, r, err
 	}
-	in, err := s.input(ctx, tx, liaison.ActionRead, p)
+	in, err := s.inputHeld(ctx, tx, liaison.ActionRead, p, held)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -210,7 +219,7 @@ func (s *session) sendInput(ctx context.Context, tx liaison.Tx, in *policy.Input
 	if to == "" {
 		return nil
 	}
-	target, err := tx.Organisation(ctx, to)
+	target, err := s.d.organisation(ctx, tx, to)
 	if err != nil {
 		return liaison.Errorf(liaison.EINVALID, "recipient %s is not a registered organisation", to)
 	}

@@ -112,8 +112,7 @@ func (tx *Tx) CreateDissemination(ctx context.Context, d *liaison.Dissemination)
 	return nil
 }
 
-// Disseminations lists disseminations by time (then by when they were
-// stored): those from or to f.OrgID, of f.ProductID, at most f.Limit (0:
+// Disseminations lists disseminations by time (then by id): those from or to f.OrgID, of f.ProductID, at most f.Limit (0:
 // all).
 func (tx *Tx) Disseminations(ctx context.Context, f liaison.ListFilter) ([]*liaison.Dissemination, error) {
 	var w filter
@@ -123,7 +122,7 @@ func (tx *Tx) Disseminations(ctx context.Context, f liaison.ListFilter) ([]*liai
 	if f.ProductID != "" {
 		w.add("product_id = ?", f.ProductID)
 	}
-	q, args := w.query(`SELECT `+disseminationColumns+` FROM disseminations`, "created_at, rowid", f.Limit)
+	q, args := w.query(`SELECT `+disseminationColumns+` FROM disseminations`, "created_at, id", f.Limit)
 	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: disseminations: %w", err)

@@ -74,7 +74,7 @@ func (tx *Tx) AuditEvents(ctx context.Context, afterSeq int64, limit int) ([]*li
 }
 
 // ScanAudit calls fn for every event in Seq order, stopping at fn's first
-// error, which it returns. It streams: the rows are read one by one, and
+// error, which it returns, or when ctx is done. It streams: the rows are read one by one, and
 // fn is handed the same *AuditEvent each time, refilled, so fn must not
 // keep it (nor its slices) past its return; copy what it needs.
 func (tx *Tx) ScanAudit(ctx context.Context, fn func(*liaison.AuditEvent) error) error {
@@ -85,7 +85,12 @@ func (tx *Tx) ScanAudit(ctx context.Context, fn func(*liaison.AuditEvent) error)
 	defer rows.Close()
 	var r auditRow
 	var e liaison.AuditEvent
-	for rows.Next() {
+	for n := 1; rows.Next(); n++ {
+		if n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
 		if err := r.scan(rows, &e, true); err != nil {
 			return fmt.Errorf("sqlite: scan audit: %w", err)
 		}

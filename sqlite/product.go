@@ -205,16 +205,14 @@ var (
 	qHoldingAnyVersion = prep(`SELECT ` + holdingColumns + ` FROM holdings
 		WHERE org_id = ? AND product_id = ? AND recalled_at IS NULL
 		ORDER BY version DESC, at DESC LIMIT 1`)
-	qHolders = prep(`SELECT ` + holdingColumns + ` FROM holdings
-		WHERE product_id = ? AND recalled_at IS NULL
-		ORDER BY org_id, version DESC, at DESC`)
+	qHolders       = prep(`SELECT org_id, product_id, version, via, at FROM visible WHERE product_id = ? ORDER BY org_id`)
 	qInsertHolding = prep(`INSERT INTO holdings (` + holdingColumns + `) VALUES (?, ?, ?, ?, ?, ?)`)
 	// qUpsertVisible keeps visible on the newest version an organisation
 	// holds, and on its newest holding of it.
-	qUpsertVisible = prep(`INSERT INTO visible (org_id, product_id, version, at, class_rank)
-		SELECT ?1, id, version, ?4, class_rank FROM products WHERE id = ?2 AND version = ?3
-		ON CONFLICT (org_id, product_id) DO UPDATE SET
-			version = excluded.version, at = excluded.at, class_rank = excluded.class_rank
+	qUpsertVisible = prep(`INSERT INTO visible (product_id, org_id, version, via, at, class_rank)
+		SELECT id, ?1, version, ?4, ?5, class_rank FROM products WHERE id = ?2 AND version = ?3
+		ON CONFLICT (product_id, org_id) DO UPDATE SET
+			version = excluded.version, via = excluded.via, at = excluded.at, class_rank = excluded.class_rank
 		WHERE excluded.version > visible.version
 			OR (excluded.version = visible.version AND ifnull(excluded.at, -1) > ifnull(visible.at, -1))`)
 )
@@ -245,7 +243,7 @@ func insertHolding(ctx context.Context, tx *Tx, h *liaison.Holding) error {
 	if h.RecalledAt != nil {
 		return nil
 	}
-	if _, err := tx.exec(ctx, qUpsertVisible, h.OrgID, h.ProductID, h.ProductVersion, ns(h.At)); err != nil {
+	if _, err := tx.exec(ctx, qUpsertVisible, h.OrgID, h.ProductID, h.ProductVersion, h.Via, ns(h.At)); err != nil {
 		return fmt.Errorf("sqlite: visibility of %s to %s: %w", h.ProductID, h.OrgID, err)
 	}
 	return nil
@@ -268,23 +266,22 @@ func (tx *Tx) Holding(ctx context.Context, orgID, productID string, version int)
 }
 
 // Holders lists the organisations holding any version of a product, by
-// organisation id: for each, its holding of the newest version it holds.
+// organisation id: for each, its newest holding of the newest version it
+// holds.
 func (tx *Tx) Holders(ctx context.Context, productID string) ([]*liaison.Holding, error) {
 	rows, err := tx.query(ctx, qHolders, productID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: holders of %s: %w", productID, err)
 	}
-	all, err := collect(rows, "holders", scanHolding)
-	if err != nil {
-		return nil, err
-	}
-	out := all[:0]
-	for _, h := range all {
-		if len(out) == 0 || out[len(out)-1].OrgID != h.OrgID {
-			out = append(out, h)
+	return collect(rows, "holders", func(s scanner) (*liaison.Holding, error) {
+		var h liaison.Holding
+		var at sql.NullInt64
+		if err := s.Scan(&h.OrgID, &h.ProductID, &h.ProductVersion, &h.Via, &at); err != nil {
+			return nil, err
 		}
-	}
-	return out, nil
+		h.At = timeOf(at)
+		return &h, nil
+	})
 }
 
 // VisibleProducts limits.

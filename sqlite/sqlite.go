@@ -34,6 +34,8 @@ var migrations embed.FS
 // holds before it reports SQLITE_BUSY.
 const busyTimeoutMS = 10000
 
+const mmapSize = 256 << 20
+
 // DB is a liaison.Store on a SQLite file. It is safe for concurrent use.
 type DB struct {
 	path  string
@@ -58,7 +60,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	memory := path == ":memory:"
 
-	pragmas := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)", busyTimeoutMS)
+	pragmas := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)&_pragma=mmap_size(%d)", busyTimeoutMS, mmapSize)
 	writeDSN := path + "?_txlock=immediate&" + pragmas +
 		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
 	write, err := sql.Open("sqlite", writeDSN)
@@ -148,12 +150,16 @@ func (db *DB) Close() error {
 // View runs fn in a read-only transaction: a consistent snapshot that
 // writers do not block.
 func (db *DB) View(ctx context.Context, fn func(liaison.Tx) error) error {
-	stx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	quiet := context.WithoutCancel(ctx)
+	stx, err := db.read.BeginTx(quiet, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("sqlite: begin view: %w", err)
 	}
 	defer stx.Rollback()
-	return fn(&Tx{tx: stx, stmts: &db.readStmts})
+	return fn(&Tx{tx: stx, ctx: quiet, stmts: &db.readStmts})
 }
 
 // Update runs fn in a read-write transaction (BEGIN IMMEDIATE on the one
@@ -161,12 +167,16 @@ func (db *DB) View(ctx context.Context, fn func(liaison.Tx) error) error {
 // audit events included, when it returns an error or panics. fn's error
 // is returned as it is.
 func (db *DB) Update(ctx context.Context, fn func(liaison.Tx) error) error {
-	stx, err := db.write.BeginTx(ctx, nil)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	quiet := context.WithoutCancel(ctx)
+	stx, err := db.write.BeginTx(quiet, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin update: %w", err)
 	}
 	defer stx.Rollback()
-	if err := fn(&Tx{tx: stx, stmts: &db.writeStmts}); err != nil {
+	if err := fn(&Tx{tx: stx, ctx: quiet, stmts: &db.writeStmts}); err != nil {
 		return err
 	}
 	if err := stx.Commit(); err != nil {
@@ -177,16 +187,24 @@ func (db *DB) Update(ctx context.Context, fn func(liaison.Tx) error) error {
 
 // Tx is one transaction of a DB, valid until View or Update returns. It is
 // not safe for concurrent use.
+//
+// Cancellation is checked before each statement, not during one: the
+// statements run under a context without cancellation (ctx), because with
+// a cancellable one database/sql and the driver start a goroutine to
+// watch it for every statement and every set of rows, which costs more
+// than the short statements of a Tx. Long scans check the caller's
+// context as they go.
 type Tx struct {
 	tx    *sql.Tx
+	ctx   context.Context // the transaction's context, without cancellation
 	stmts *statements
 	// inTx holds the statements already bound to this transaction.
 	inTx map[string]*sql.Stmt
 }
 
-// stmt returns q as a statement of the transaction: the statement
-// prepared once for the DB when q is one of the package's fixed queries.
-func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+// stmt returns q as a statement of the transaction when q is one of the
+// package's fixed queries, prepared once for the DB, and nil otherwise.
+func (tx *Tx) stmt(q string) *sql.Stmt {
 	if s, ok := tx.inTx[q]; ok {
 		return s
 	}
@@ -194,7 +212,7 @@ func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 	if ps == nil {
 		return nil
 	}
-	s := tx.tx.StmtContext(ctx, ps)
+	s := tx.tx.StmtContext(tx.ctx, ps)
 	if tx.inTx == nil {
 		tx.inTx = make(map[string]*sql.Stmt, 8)
 	}
@@ -203,24 +221,35 @@ func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	if s := tx.stmt(ctx, q); s != nil {
-		return s.ExecContext(ctx, args...)
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	return tx.tx.ExecContext(ctx, q, args...)
+	if s := tx.stmt(q); s != nil {
+		return s.ExecContext(tx.ctx, args...)
+	}
+	return tx.tx.ExecContext(tx.ctx, q, args...)
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	if s := tx.stmt(ctx, q); s != nil {
-		return s.QueryContext(ctx, args...)
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	return tx.tx.QueryContext(ctx, q, args...)
+	if s := tx.stmt(q); s != nil {
+		return s.QueryContext(tx.ctx, args...)
+	}
+	return tx.tx.QueryContext(tx.ctx, q, args...)
 }
 
+// queryRow runs a query of one row. A context already done makes the
+// query fail with its error, through a statement that is never run.
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	if s := tx.stmt(ctx, q); s != nil {
-		return s.QueryRowContext(ctx, args...)
+	if ctx.Err() != nil {
+		return tx.tx.QueryRowContext(ctx, q, args...)
 	}
-	return tx.tx.QueryRowContext(ctx, q, args...)
+	if s := tx.stmt(q); s != nil {
+		return s.QueryRowContext(tx.ctx, args...)
+	}
+	return tx.tx.QueryRowContext(tx.ctx, q, args...)
 }
 
 // queries holds every fixed query of the package, prepared once per pool

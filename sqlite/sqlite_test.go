@@ -360,4 +360,3 @@ func TestCancelledUpdate(t *testing.T) {
 	}
 	storetest.CreateOrgs(t, db, "de-bfv")
 }
-
