@@ -54,6 +54,14 @@ var (
 		WHERE to_org = ?1 AND product_id IN (SELECT value FROM json_each(?2)) AND status = 'approved'
 			AND (expires_at IS NULL OR expires_at > ?3)
 		ORDER BY 1`)
+	// qConsentsOne is qConsents for one product, the usual case.
+	qConsentsOne = prep(`SELECT from_org FROM disseminations
+		WHERE to_org = ?1 AND product_id = ?2 AND recalled_at IS NULL
+		UNION
+		SELECT originator_org FROM release_requests
+		WHERE to_org = ?1 AND product_id = ?2 AND status = 'approved'
+			AND (expires_at IS NULL OR expires_at > ?3)
+		ORDER BY 1`)
 )
 
 func scanDissemination(s scanner) (*liaison.Dissemination, error) {
@@ -82,7 +90,7 @@ func (tx *Tx) CreateDissemination(ctx context.Context, d *liaison.Dissemination)
 	if err := checkTimes("dissemination", d.CreatedAt, deref(d.RecalledAt)); err != nil {
 		return err
 	}
-	reasons, err := listJSON(d.Decision.Reasons)
+	reasons, err := reasonsJSON(d.Decision.Reasons)
 	if err != nil {
 		return err
 	}
@@ -142,11 +150,15 @@ func (tx *Tx) Consents(ctx context.Context, productIDs []string, toOrg string, n
 	if err := checkTimes("consents", now); err != nil {
 		return nil, err
 	}
-	ids, err := listJSON(productIDs)
-	if err != nil {
-		return nil, err
+	q, ids := qConsentsOne, any(productIDs[0])
+	if len(productIDs) > 1 {
+		list, err := listJSON(productIDs)
+		if err != nil {
+			return nil, err
+		}
+		q, ids = qConsents, list
 	}
-	rows, err := tx.query(ctx, qConsents, toOrg, ids, ns(now))
+	rows, err := tx.query(ctx, q, toOrg, ids, ns(now))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: consents: %w", err)
 	}

@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/liaison-dev/liaison"
 	"github.com/liaison-dev/liaison/marking"
@@ -92,9 +90,7 @@ func listJSON[T any](v []T) (string, error) {
 		return "[]", nil
 	}
 	if ss, ok := any(v).([]string); ok {
-		if s, ok := appendStrings(ss); ok {
-			return s, nil
-		}
+		return encodeStrings(ss), nil
 	}
 	return jsonOf(v)
 }
@@ -106,7 +102,7 @@ func list[T any](s string) ([]T, error) {
 		return out, nil
 	}
 	if _, ok := any(out).([]string); ok {
-		if ss, ok := parseStrings(s); ok {
+		if ss, ok := decodeStrings(s); ok {
 			return any(ss).([]T), nil
 		}
 	}
@@ -114,79 +110,6 @@ func list[T any](s string) ([]T, error) {
 		return nil, fmt.Errorf("sqlite: decode %q: %w", s, err)
 	}
 	return out, nil
-}
-
-// Lists of strings (topics, parties, origins) are read on every
-// dissemination; these fast paths encode and decode the common case, ids
-// and slugs that JSON needs not escape, without encoding/json. Anything
-// else takes encoding/json, which reads what they write.
-
-// plain reports whether s is printed as it is inside a JSON string by
-// encoding/json: printable ASCII other than '"', '\\', '<', '>' and '&'.
-func plain(s string) bool {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c < 0x20 || c >= 0x7f, c == '"', c == '\\', c == '<', c == '>', c == '&':
-			return false
-		}
-	}
-	return true
-}
-
-// appendStrings encodes ss as a JSON array when every string is plain.
-func appendStrings(ss []string) (string, bool) {
-	n := 2
-	for _, s := range ss {
-		if !plain(s) {
-			return "", false
-		}
-		n += len(s) + 3
-	}
-	b := make([]byte, 0, n)
-	b = append(b, '[')
-	for i, s := range ss {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '"')
-		b = append(b, s...)
-		b = append(b, '"')
-	}
-	return string(append(b, ']')), true
-}
-
-// parseStrings decodes a JSON array of strings that have no escapes and
-// are valid UTF-8, as appendStrings and encoding/json write them, and
-// reports false for anything else.
-func parseStrings(s string) ([]string, bool) {
-	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' || strings.IndexByte(s, '\\') >= 0 {
-		return nil, false
-	}
-	body := s[1 : len(s)-1]
-	out := make([]string, 0, strings.Count(body, ",")+1)
-	for len(body) > 0 {
-		if body[0] != '"' {
-			return nil, false
-		}
-		end := strings.IndexByte(body[1:], '"')
-		if end < 0 {
-			return nil, false
-		}
-		v := body[1 : 1+end]
-		if !utf8.ValidString(v) {
-			return nil, false
-		}
-		out = append(out, v)
-		body = body[2+end:]
-		if len(body) == 0 {
-			break
-		}
-		if body[0] != ',' || len(body) == 1 {
-			return nil, false
-		}
-		body = body[1:]
-	}
-	return out, true
 }
 
 // optional returns nil for an empty list.
@@ -201,14 +124,6 @@ func optional[T any](v []T) []T {
 func optionalList[T any](s string) ([]T, error) {
 	v, err := list[T](s)
 	return optional(v), err
-}
-
-// boolInt encodes a bool for an INTEGER column.
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // scanner is a *sql.Row or *sql.Rows.

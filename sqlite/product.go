@@ -260,7 +260,10 @@ func (tx *Tx) Holding(ctx context.Context, orgID, productID string, version int)
 	}
 	h, err := scanHolding(row)
 	if err != nil {
-		return nil, notFound(err, "%s holds no version %d of product %s", orgID, version, productID)
+		if version == 0 {
+			return nil, notFound(err, "%s holds no version of product %s", orgID, productID)
+		}
+		return nil, notFound(err, "%s does not hold version %d of product %s", orgID, version, productID)
 	}
 	return h, nil
 }

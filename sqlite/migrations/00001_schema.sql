@@ -141,7 +141,7 @@ CREATE TABLE disseminations (
 	recalled_at     INTEGER,
 	FOREIGN KEY (product_id, product_version) REFERENCES products (id, version)
 ) WITHOUT ROWID; -- one b-tree less to write than a rowid table with a text key
-CREATE INDEX disseminations_to ON disseminations (to_org, product_id, from_org);
+CREATE INDEX disseminations_to ON disseminations (to_org, product_id, from_org, recalled_at); -- covers Consents
 CREATE INDEX disseminations_from ON disseminations (from_org, created_at);
 CREATE INDEX disseminations_by_product ON disseminations (product_id, created_at);
 
