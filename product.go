@@ -40,6 +40,9 @@ type Product struct {
 	Origins           []string        `json:"origins"`
 	OriginNode        string          `json:"origin_node"`
 	CreatedAt         time.Time       `json:"created_at"`
+	// HeldAt, in a list of what an organisation holds, is when it came to
+	// hold this version: the cursor for the next page (ProductQuery.Before).
+	HeldAt time.Time `json:"held_at,omitzero"`
 }
 
 // Normalise puts the product in canonical form.

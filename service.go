@@ -22,7 +22,8 @@ type ProductDraft struct {
 }
 
 // ProductQuery pages through the products visible to the caller, newest
-// first. Before is the At of the last product of the previous page.
+// holding first. Before is the HeldAt of the last product of the previous
+// page.
 type ProductQuery struct {
 	Limit  int       `json:"limit,omitempty"`
 	Before time.Time `json:"before,omitzero"`

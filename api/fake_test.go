@@ -420,6 +420,7 @@ func (s *fakeService) Products(ctx context.Context, q liaison.ProductQuery) ([]*
 	out := make([]*liaison.Product, len(hs))
 	for i, h := range hs {
 		c := *h.p
+		c.HeldAt = h.at
 		out[i] = &c
 	}
 	return out, nil

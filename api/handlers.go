@@ -125,7 +125,7 @@ func handleProductList() endpoint {
 			// See the report on ProductQuery: the service does not say
 			// when a product was received, so the page ends at the
 			// creation time of its last product.
-			page.NextBefore = ps[len(ps)-1].CreatedAt
+			page.NextBefore = ps[len(ps)-1].HeldAt
 		}
 		return http.StatusOK, page, nil
 	}

@@ -26,13 +26,28 @@ var (
 	qInsertProductTopic = prep(`INSERT OR IGNORE INTO product_topics (product_id, version, topic) VALUES (?, ?, ?)`)
 )
 
-func scanProduct(s scanner) (*liaison.Product, error) {
+func scanProduct(s scanner) (*liaison.Product, error) { return scanProductWith(s) }
+
+// scanVisible scans a product followed by the time its holder came to hold it.
+func scanVisible(s scanner) (*liaison.Product, error) {
+	var at sql.NullInt64
+	p, err := scanProductWith(s, &at)
+	if err != nil {
+		return nil, err
+	}
+	p.HeldAt = timeOf(at)
+	return p, nil
+}
+
+// scanProductWith scans the product columns and then into extra.
+func scanProductWith(s scanner, extra ...any) (*liaison.Product, error) {
 	var p liaison.Product
 	var topics, mark, origins string
 	var parentID sql.NullString
 	var parentVersion, created sql.NullInt64
-	if err := s.Scan(&p.ID, &p.Version, &p.Title, &p.Body, &topics, &mark, &p.OriginatorOrg, &p.OriginatorOfficer,
-		&p.Reliability, &p.Credibility, &parentID, &parentVersion, &origins, &p.OriginNode, &created); err != nil {
+	dest := append([]any{&p.ID, &p.Version, &p.Title, &p.Body, &topics, &mark, &p.OriginatorOrg, &p.OriginatorOfficer,
+		&p.Reliability, &p.Credibility, &parentID, &parentVersion, &origins, &p.OriginNode, &created}, extra...)
+	if err := s.Scan(dest...); err != nil {
 		return nil, err
 	}
 	var err error
@@ -297,7 +312,7 @@ const (
 // topic filter, with or without paging. Each walks visible_by_org from the
 // newest holding down and stops at the limit; CROSS JOIN keeps SQLite
 // from choosing another order.
-const visibleSelect = `SELECT ` + productColumns + ` FROM visible v CROSS JOIN products p
+const visibleSelect = `SELECT ` + productColumns + `, v.at FROM visible v CROSS JOIN products p
 	ON p.id = v.product_id AND p.version = v.version
 	WHERE v.org_id = ?1 AND v.class_rank <= ?2`
 
@@ -360,5 +375,5 @@ func (tx *Tx) VisibleProducts(ctx context.Context, f liaison.ProductFilter) ([]*
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: visible products of %s: %w", f.OrgID, err)
 	}
-	return collect(rows, "visible products", scanProduct)
+	return collect(rows, "visible products", scanVisible)
 }

@@ -409,6 +409,27 @@ func testVisibleProducts(t *testing.T, open func(*testing.T) liaison.Store) {
 			return tx.VisibleProducts(t.Context(), liaison.ProductFilter{OrgID: "de-bfv", MaxRank: 1,
 				Topics: []string{"cyber"}})
 		})
+		// HeldAt says when the organisation came to hold it: for the
+		// originator, when it was written.
+		p.HeldAt = p.CreatedAt
 		Diff(t, "visible products", []*liaison.Product{p}, got)
+	})
+	t.Run("a recipient's listing says when it received the product", func(t *testing.T) {
+		s := open(t)
+		p := CreateProduct(t, s, Product("de-bfv", "report", "cyber"), 1)
+		Update(t, s, func(tx liaison.Tx) error {
+			if err := tx.CreateOrganisation(t.Context(), Org("fr-dgsi")); err != nil {
+				return err
+			}
+			return tx.CreateDissemination(t.Context(), &liaison.Dissemination{ProductID: p.ID, ProductVersion: 1,
+				FromOrg: "de-bfv", ToOrg: "fr-dgsi", OfficerID: "x", Action: liaison.ActionDisseminate,
+				Decision: liaison.Decision{Allowed: true, Reasons: []liaison.Reason{}}, CreatedAt: At(50)})
+		})
+		got := Get(t, s, func(tx liaison.Tx) ([]*liaison.Product, error) {
+			return tx.VisibleProducts(t.Context(), liaison.ProductFilter{OrgID: "fr-dgsi", MaxRank: 4, Topics: []string{"*"}})
+		})
+		if len(got) != 1 || !got[0].HeldAt.Equal(At(50)) {
+			t.Fatalf("recipient's listing: %+v", got)
+		}
 	})
 }
