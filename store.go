@@ -162,8 +162,12 @@ type Tx interface {
 
 	// AppendAudit appends e to the audit chain, setting Seq, PrevHash and Hash.
 	AppendAudit(ctx context.Context, e *AuditEvent) error
+	// AuditHead returns the Seq and Hash of the last event (0, nil when empty).
+	AuditHead(ctx context.Context) (int64, []byte, error)
 	// AuditEvents lists events with Seq > afterSeq in order, at most limit (0: all).
 	AuditEvents(ctx context.Context, afterSeq int64, limit int) ([]*AuditEvent, error)
-	// ScanAudit calls fn for every event in Seq order, stopping at fn's first error.
-	ScanAudit(ctx context.Context, fn func(*AuditEvent) error) error
+	// ScanAudit calls fn for every event with afterSeq < Seq <= throughSeq
+	// (throughSeq 0: to the end) in Seq order, stopping at fn's first
+	// error. fn must not retain the event: it may be reused.
+	ScanAudit(ctx context.Context, afterSeq, throughSeq int64, fn func(*AuditEvent) error) error
 }

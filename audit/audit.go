@@ -10,11 +10,14 @@ package audit
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -195,6 +198,14 @@ func (v *Verifier) Next(e *liaison.AuditEvent) bool {
 	return true
 }
 
+// Resume makes a new verifier expect the chain to continue after event
+// seq, whose stored hash is prev: a part of a chain can then be verified on
+// its own, and the parts together cover every link.
+func (v *Verifier) Resume(seq int64, prev []byte) {
+	v.seq = seq
+	copy(v.prev[:], prev)
+}
+
 // Report returns what the verifier has seen so far.
 func (v *Verifier) Report() Report {
 	r := Report{Events: v.events, LastSeq: v.seq, Broken: v.broken}
@@ -202,4 +213,59 @@ func (v *Verifier) Report() Report {
 		r.Head = hex.EncodeToString(v.prev[:])
 	}
 	return r
+}
+
+// Scanner streams the events with afterSeq < Seq <= throughSeq in order.
+type Scanner func(ctx context.Context, afterSeq, throughSeq int64, fn func(*liaison.AuditEvent) error) error
+
+// errBroken stops a scan at the first broken link.
+var errBroken = errors.New("audit: broken link")
+
+// VerifyParts verifies events 1 to last in parts verified at once, each
+// resumed from the stored hash of the event before it (prevs[i] is the hash
+// of event starts[i]). Every link is checked once: within a part by its
+// verifier, across a boundary because the part before it checks the hash
+// the next part resumed from. The report is the one a single pass would
+// give: the first broken link in sequence order.
+func VerifyParts(ctx context.Context, scan Scanner, last int64, starts []int64, prevs [][]byte) (Report, error) {
+	n := len(starts)
+	vs := make([]Verifier, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		through := last
+		if i+1 < n {
+			through = starts[i+1]
+		}
+		vs[i].Resume(starts[i], prevs[i])
+		wg.Go(func() {
+			err := scan(ctx, starts[i], through, func(e *liaison.AuditEvent) error {
+				if !vs[i].Next(e) {
+					return errBroken
+				}
+				return nil
+			})
+			if err == nil && vs[i].seq != through && vs[i].broken == nil {
+				// The part ended early: its last events are missing.
+				vs[i].broken = &Break{Seq: vs[i].seq + 1, Reason: fmt.Sprintf("event %d is missing", vs[i].seq+1)}
+			}
+			if !errors.Is(err, errBroken) {
+				errs[i] = err
+			}
+		})
+	}
+	wg.Wait()
+	var r Report
+	for i := range n {
+		if errs[i] != nil {
+			return Report{}, errs[i]
+		}
+		p := vs[i].Report()
+		r.Events += p.Events
+		r.LastSeq, r.Head, r.Broken = p.LastSeq, p.Head, p.Broken
+		if p.Broken != nil {
+			break
+		}
+	}
+	return r, nil
 }

@@ -237,7 +237,7 @@ func TestAuditVerifies(t *testing.T) {
 	}
 	var denied int
 	if err := db.View(ctx, func(tx liaison.Tx) error {
-		return tx.ScanAudit(ctx, func(e *liaison.AuditEvent) error {
+		return tx.ScanAudit(ctx, 0, 0, func(e *liaison.AuditEvent) error {
 			if !e.Allowed {
 				denied++
 			}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/liaison-dev/liaison"
 	"github.com/liaison-dev/liaison/audit"
@@ -16,7 +17,7 @@ var (
 	qLastAudit   = prep(`SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`)
 	qInsertAudit = prep(`INSERT INTO audit (` + auditColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	qAuditAfter  = prep(`SELECT ` + auditColumns + ` FROM audit WHERE seq > ? ORDER BY seq LIMIT ?`)
-	qAuditAll    = prep(`SELECT ` + auditColumns + ` FROM audit ORDER BY seq`)
+	qAuditRange  = prep(`SELECT ` + auditColumns + ` FROM audit WHERE seq > ? AND seq <= ? ORDER BY seq`)
 )
 
 // AppendAudit appends e to the audit chain: it sets e.Seq to the last
@@ -43,6 +44,18 @@ func (tx *Tx) AppendAudit(ctx context.Context, e *liaison.AuditEvent) error {
 		return fmt.Errorf("sqlite: append audit event %d: %w", e.Seq, err)
 	}
 	return nil
+}
+
+// AuditHead returns the sequence number and hash of the last event, or
+// 0 and nil for an empty chain.
+func (tx *Tx) AuditHead(ctx context.Context) (int64, []byte, error) {
+	var last int64
+	var hash []byte
+	err := tx.queryRow(ctx, qLastAudit).Scan(&last, &hash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, nil, fmt.Errorf("sqlite: audit head: %w", err)
+	}
+	return last, hash, nil
 }
 
 // AuditEvents lists the events with Seq > afterSeq in order, at most
@@ -82,8 +95,11 @@ func (tx *Tx) AuditEvents(ctx context.Context, afterSeq int64, limit int) ([]*li
 // keep it, nor its slices, past its return, and copies what it needs.
 // (Reusing the event is a tenth faster than allocating one per row when
 // verifying the chain.)
-func (tx *Tx) ScanAudit(ctx context.Context, fn func(*liaison.AuditEvent) error) error {
-	rows, err := tx.query(ctx, qAuditAll)
+func (tx *Tx) ScanAudit(ctx context.Context, afterSeq, throughSeq int64, fn func(*liaison.AuditEvent) error) error {
+	if throughSeq <= 0 {
+		throughSeq = math.MaxInt64
+	}
+	rows, err := tx.query(ctx, qAuditRange, afterSeq, throughSeq)
 	if err != nil {
 		return fmt.Errorf("sqlite: scan audit: %w", err)
 	}

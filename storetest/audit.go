@@ -39,7 +39,7 @@ func Verify(t testing.TB, s liaison.Store) audit.Report {
 	t.Helper()
 	var v audit.Verifier
 	View(t, s, func(tx liaison.Tx) error {
-		return tx.ScanAudit(t.Context(), func(e *liaison.AuditEvent) error {
+		return tx.ScanAudit(t.Context(), 0, 0, func(e *liaison.AuditEvent) error {
 			v.Next(e)
 			return nil
 		})
@@ -212,7 +212,7 @@ func testAudit(t *testing.T, open func(*testing.T) liaison.Store) {
 		Append(t, s, events...)
 		var got []*liaison.AuditEvent
 		View(t, s, func(tx liaison.Tx) error {
-			return tx.ScanAudit(t.Context(), func(e *liaison.AuditEvent) error {
+			return tx.ScanAudit(t.Context(), 0, 0, func(e *liaison.AuditEvent) error {
 				c := *e // the store may reuse e
 				c.Reasons = append([]liaison.Reason{}, e.Reasons...)
 				c.PrevHash, c.Hash = bytes.Clone(e.PrevHash), bytes.Clone(e.Hash)
@@ -237,7 +237,7 @@ func testAudit(t *testing.T, open func(*testing.T) liaison.Store) {
 		stop := errors.New("stop")
 		var seen []int64
 		err := s.View(t.Context(), func(tx liaison.Tx) error {
-			return tx.ScanAudit(t.Context(), func(e *liaison.AuditEvent) error {
+			return tx.ScanAudit(t.Context(), 0, 0, func(e *liaison.AuditEvent) error {
 				seen = append(seen, e.Seq)
 				if e.Seq == 2 {
 					return stop
@@ -249,6 +249,29 @@ func testAudit(t *testing.T, open func(*testing.T) liaison.Store) {
 			t.Errorf("scan returned %v, want the function's error", err)
 		}
 		Diff(t, "seen", []int64{1, 2}, seen)
+	})
+	t.Run("a scan of a range visits exactly that range, and the head is the last event", func(t *testing.T) {
+		s := open(t)
+		View(t, s, func(tx liaison.Tx) error {
+			seq, hash, err := tx.AuditHead(t.Context())
+			if err != nil || seq != 0 || hash != nil {
+				t.Errorf("head of an empty chain: %d %x %v", seq, hash, err)
+			}
+			return nil
+		})
+		events := Append(t, s, Event("a", 1), Event("b", 2), Event("c", 3), Event("d", 4), Event("e", 5))
+		var seen []int64
+		View(t, s, func(tx liaison.Tx) error {
+			seq, hash, err := tx.AuditHead(t.Context())
+			if err != nil || seq != 5 || !bytes.Equal(hash, events[4].Hash) {
+				t.Errorf("head: %d %x %v, want 5 %x", seq, hash, err, events[4].Hash)
+			}
+			return tx.ScanAudit(t.Context(), 1, 4, func(e *liaison.AuditEvent) error {
+				seen = append(seen, e.Seq)
+				return nil
+			})
+		})
+		Diff(t, "scanned range (1, 4]", []int64{2, 3, 4}, seen)
 	})
 	t.Run("an empty chain verifies", func(t *testing.T) {
 		s := open(t)
