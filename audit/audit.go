@@ -38,42 +38,43 @@ var Genesis = make([]byte, HashSize)
 func Encode(dst []byte, e *liaison.AuditEvent) []byte {
 	// Keys in RFC 8785 order (UTF-16 code units; all ASCII here, so bytes).
 	dst = append(dst, `{"action":`...)
-	dst = appendString(dst, e.Action)
+	dst = AppendString(dst, e.Action)
 	dst = append(dst, `,"actor":`...)
-	dst = appendString(dst, e.Actor)
+	dst = AppendString(dst, e.Actor)
 	dst = append(dst, `,"actor_org":`...)
-	dst = appendString(dst, e.ActorOrg)
+	dst = AppendString(dst, e.ActorOrg)
 	dst = append(dst, `,"allowed":`...)
 	dst = strconv.AppendBool(dst, e.Allowed)
 	dst = append(dst, `,"at":"`...)
 	dst = e.At.UTC().AppendFormat(dst, time.RFC3339Nano)
 	dst = append(dst, `","detail":`...)
-	dst = appendString(dst, e.Detail)
+	dst = AppendString(dst, e.Detail)
 	dst = append(dst, `,"object":`...)
-	dst = appendString(dst, e.Object)
+	dst = AppendString(dst, e.Object)
 	dst = append(dst, `,"reasons":[`...)
 	for i, r := range e.Reasons {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
 		dst = append(dst, `{"code":`...)
-		dst = appendString(dst, r.Code)
+		dst = AppendString(dst, r.Code)
 		dst = append(dst, `,"message":`...)
-		dst = appendString(dst, r.Message)
+		dst = AppendString(dst, r.Message)
 		dst = append(dst, '}')
 	}
 	dst = append(dst, `],"seq":`...)
 	dst = strconv.AppendInt(dst, e.Seq, 10)
 	dst = append(dst, `,"target":`...)
-	dst = appendString(dst, e.Target)
+	dst = AppendString(dst, e.Target)
 	return append(dst, '}')
 }
 
 const hexDigits = "0123456789abcdef"
 
-// appendString appends s as an RFC 8785 JSON string: only '"', '\\' and
-// control characters are escaped, with the short forms where JSON has them.
-func appendString(dst []byte, s string) []byte {
+// AppendString appends s as an RFC 8785 JSON string: only '"', '\\' and
+// control characters are escaped, with the short forms where JSON has
+// them; invalid UTF-8 becomes U+FFFD.
+func AppendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {

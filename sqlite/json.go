@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/liaison-dev/liaison"
+	"github.com/liaison-dev/liaison/audit"
 )
 
 // The JSON of the lists read on hot paths, string lists (topics, parties,
@@ -16,50 +17,9 @@ import (
 // reads the same; what they cannot read (another shape, invalid UTF-8) they
 // leave to encoding/json.
 
-// appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD,
-// as with encoding/json; unlike it, '<', '>' and '&' are not escaped.
-func appendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r != utf8.RuneError || size != 1 {
-				i += size
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		}
-		i++
-		start = i
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
-
-const hexDigits = "0123456789abcdef"
+// appendString appends s as a JSON string, canonically (RFC 8785): the
+// audit chain's encoding, which encoding/json reads back the same.
+func appendString(dst []byte, s string) []byte { return audit.AppendString(dst, s) }
 
 // readString reads a JSON string from s, which starts after its opening
 // quote, and returns it and what follows its closing quote. It reports
