@@ -407,12 +407,7 @@ func (s *sim) planGermany() {
 	s.meet(s.day(2025, 10, 7), "joint_training", []string{home, loopB}, 1440, 2, "Joint course on countering Russian sabotage proxies.")
 	s.meet(s.day(2026, 4, 14), "visit", []string{home, loopB}, 480, 2, "BfV delegation at the AIVD in Zoetermeer.")
 
-	for _, r := range []struct {
-		t              time.Time
-		from, to       string
-		topic          string
-		deadline, answ time.Duration
-	}{
+	s.scriptedRFIs(ag, []scriptedRFI{
 		{s.day(2024, 12, 9), home, loopB, tCI, 14 * day, 5 * day},
 		{s.day(2025, 4, 22), home, loopB, tHY, 7 * day, 10 * day}, // late
 		{s.day(2025, 10, 28), home, loopB, tCT, 14 * day, 6 * day},
@@ -421,9 +416,7 @@ func (s *sim) planGermany() {
 		{s.day(2025, 8, 19), loopB, home, tCI, 10 * day, 8 * day},
 		{s.day(2026, 3, 10), loopB, home, tHY, 14 * day, 2 * day},
 		{s.day(2026, 10, 19), loopB, home, tCI, 28 * day, 0}, // open, not yet due
-	} {
-		s.rfi(r.t, rfiPlan{from: r.from, to: r.to, a: ag, topic: r.topic, priority: liaison.PriorityHigh, deadline: r.deadline, answer: r.answ})
-	}
+	}, liaison.PriorityHigh, 0)
 
 	// BfV and DGSI exchange between themselves too.
 	for _, side := range [][2]string{{loopB, loopC}, {loopC, loopB}} {
@@ -523,12 +516,7 @@ func (s *sim) planBelgium() {
 			s.meet(s.workTime(m.AddDate(0, 0, 22+s.rng.IntN(5))), "call", []string{home, evolving}, 30, 2, "Quick call between the desks.")
 		}
 	}
-	for _, r := range []struct {
-		t              time.Time
-		from, to       string
-		topic          string
-		deadline, answ time.Duration
-	}{
+	s.scriptedRFIs(ag, []scriptedRFI{
 		{s.day(2025, 2, 11), home, evolving, tOC, 14 * day, 13 * day},
 		{s.day(2025, 6, 17), home, evolving, tCT, 10 * day, 16 * day}, // late
 		{s.day(2025, 3, 25), evolving, home, tCT, 14 * day, 12 * day},
@@ -539,9 +527,7 @@ func (s *sim) planBelgium() {
 		{s.day(2026, 1, 13), evolving, home, tCT, 14 * day, 2 * day},
 		{s.day(2026, 5, 5), evolving, home, tHY, 14 * day, 4 * day},
 		{s.day(2026, 9, 8), evolving, home, tCT, 14 * day, 1 * day},
-	} {
-		s.rfi(r.t, rfiPlan{from: r.from, to: r.to, a: ag, topic: r.topic, priority: liaison.PriorityMedium, deadline: r.deadline, answer: r.answ})
-	}
+	}, liaison.PriorityMedium, 0)
 }
 
 // planItaly is pattern (d): a good record, the breach, and then fewer
@@ -603,12 +589,7 @@ func (s *sim) planItaly() {
 	s.meet(s.day(2026, 1, 20), "call", []string{home, breacher}, 30, -1, "Follow-up on AISI's internal inquiry; its explanation is judged insufficient.")
 	s.meet(s.day(2026, 6, 11), "meeting", []string{home, breacher}, 90, 0, "Review of AISI's handling procedures; exchange continues at a reduced level.")
 
-	for _, r := range []struct {
-		t              time.Time
-		from, to       string
-		topic          string
-		deadline, answ time.Duration
-	}{
+	s.scriptedRFIs(ag, []scriptedRFI{
 		{s.day(2025, 1, 21), home, breacher, tOC, 14 * day, 4 * day},
 		{s.day(2025, 7, 1), home, breacher, tCT, 14 * day, 6 * day},
 		{s.day(2025, 3, 18), breacher, home, tCT, 14 * day, 3 * day},
@@ -617,9 +598,7 @@ func (s *sim) planItaly() {
 		{s.day(2026, 9, 15), home, breacher, tOC, 21 * day, 0},       // overdue at the end
 		{s.day(2025, 12, 2), breacher, home, tCT, 7 * day, 12 * day}, // late
 		{s.day(2026, 5, 19), breacher, home, tOC, 7 * day, 15 * day}, // late
-	} {
-		s.rfi(r.t, rfiPlan{from: r.from, to: r.to, a: ag, topic: r.topic, priority: liaison.PriorityMedium, deadline: r.deadline, answer: r.answ, rank: 1})
-	}
+	}, liaison.PriorityMedium, 1)
 
 	// Before the breach, an AISI officer asks whether it may pass an
 	// AIVD report to the CNI: the policy says no, and the audit chain
@@ -749,5 +728,22 @@ func (s *sim) planInternal() {
 	for _, d := range []time.Time{date(2024, 11, 7), date(2025, 1, 30), date(2025, 4, 24), date(2025, 7, 17), date(2025, 10, 2), date(2026, 1, 8), date(2026, 5, 21), date(2026, 9, 3)} {
 		p := s.product(s.workTime(d), home, prodOpts{scope: allTopics, rankMin: 2, rankMax: 3, fixed: &caveatSet{noforn: true, orcon: s.chance(50)}})
 		s.withheld = append(s.withheld, p)
+	}
+}
+
+// scriptedRFI is one request for information of a scripted relationship:
+// when, between whom, on what, its deadline and how long the answer took
+// (0: never answered).
+type scriptedRFI struct {
+	t              time.Time
+	from, to       string
+	topic          string
+	deadline, answ time.Duration
+}
+
+// scriptedRFIs plans each request under agreement ag.
+func (s *sim) scriptedRFIs(ag *agreementSpec, rows []scriptedRFI, priority liaison.RFIPriority, rank int) {
+	for _, r := range rows {
+		s.rfi(r.t, rfiPlan{from: r.from, to: r.to, a: ag, topic: r.topic, priority: priority, deadline: r.deadline, answer: r.answ, rank: rank})
 	}
 }

@@ -31,8 +31,8 @@ func (s *session) record(ctx context.Context, tx liaison.Tx, action, object, tar
 	return tx.AppendAudit(ctx, s.event(action, object, target, allowed, reasons, detail))
 }
 
-// refuse records a refused act and returns the error to give the caller
-// once the transaction that recorded it has committed.
+// refusal is the error to give the caller once the transaction that
+// recorded the refused act has committed.
 type refusal struct{ err error }
 
 // update runs fn in a write transaction. When fn returns a refusal, the
