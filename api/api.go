@@ -35,6 +35,9 @@ type Backend interface {
 	Authenticate(ctx context.Context, token string) (*liaison.Officer, error)
 	// As returns the service acting for o.
 	As(o *liaison.Officer) liaison.Service
+	// Objects returns o's access to the node's STIX objects, which the
+	// TAXII server under /taxii2/ serves.
+	Objects(o *liaison.Officer) liaison.ObjectService
 }
 
 // Config holds the server's dependencies.

@@ -793,3 +793,6 @@ var (
 	_ Backend         = (*fakeNode)(nil)
 	_ liaison.Service = (*fakeService)(nil)
 )
+
+// Objects is not served by the fake node yet.
+func (n *fakeNode) Objects(o *liaison.Officer) liaison.ObjectService { return nil }
