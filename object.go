@@ -162,3 +162,17 @@ type ObjectService interface {
 	// Status returns the status of an earlier AddObjects.
 	Status(ctx context.Context, id string) (*ImportStatus, error)
 }
+
+// ObjectKey names one version of an object.
+type ObjectKey struct {
+	ID      string
+	Version time.Time
+}
+
+// ObjectScope is whose collection a store query reads: OrgID's (a
+// partner's: what reached it), or with OrgID "" everything the node
+// holds; either way only objects of classification rank at most MaxRank.
+type ObjectScope struct {
+	OrgID   string
+	MaxRank int
+}

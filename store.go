@@ -160,6 +160,32 @@ type Tx interface {
 	CreateBreach(ctx context.Context, b *Breach) error
 	Breaches(ctx context.Context, f ListFilter) ([]*Breach, error)
 
+	// PutObjects stores object versions in order, each unless a version
+	// with the same ID, Version and SpecVersion is held already (one
+	// withdrawn from the home collection is restored, as new). It sets
+	// Added on the versions it stores and reports which it stored.
+	PutObjects(ctx context.Context, objs []*Object) ([]bool, error)
+	// ShareObjects adds held object versions to orgID's collection with a
+	// new date_added; versions already there are left as they are and
+	// withdrawn ones restored. It returns how many it added.
+	ShareObjects(ctx context.Context, orgID string, keys []ObjectKey) (int, error)
+	// LatestObjects returns the newest unwithdrawn version held of each of
+	// ids that the node holds, without Raw, in no particular order.
+	LatestObjects(ctx context.Context, ids []string) ([]*Object, error)
+	// ProductObject returns the object that is the STIX form of a product
+	// version (ENOTFOUND when there is none).
+	ProductObject(ctx context.Context, productID string, version int) (*Object, error)
+	// QueryObjects returns one page of the object versions q selects from
+	// the scope's collection, in date_added order.
+	QueryObjects(ctx context.Context, scope ObjectScope, q ObjectQuery) (*ObjectPage, error)
+	// WithdrawObjects removes the selected versions of an object from the
+	// scope's collection (they stay in the store) and returns how many.
+	WithdrawObjects(ctx context.Context, scope ObjectScope, id string, versions VersionMatch, specVersions []string, at time.Time) (int, error)
+	// PutImportStatus stores the status of an add request.
+	PutImportStatus(ctx context.Context, s *ImportStatus) error
+	// ImportStatus returns a stored status (ENOTFOUND when absent).
+	ImportStatus(ctx context.Context, id string) (*ImportStatus, error)
+
 	// AppendAudit appends e to the audit chain, setting Seq, PrevHash and Hash.
 	AppendAudit(ctx context.Context, e *AuditEvent) error
 	// AuditHead returns the Seq and Hash of the last event (0, nil when empty).

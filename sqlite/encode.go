@@ -162,3 +162,11 @@ func decodeMarking(s string, m *marking.Marking) error {
 	}
 	return nil
 }
+
+// jsonUnmarshal decodes JSON text stored by jsonOf.
+func jsonUnmarshal(s string, v any) error {
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		return fmt.Errorf("sqlite: decode: %w", err)
+	}
+	return nil
+}

@@ -50,6 +50,18 @@ func Get[T any](t testing.TB, s liaison.Store, fn func(liaison.Tx) (T, error)) T
 	return v
 }
 
+// Do returns what fn returns in an Update of s, failing the test on an error.
+func Do[T any](t testing.TB, s liaison.Store, fn func(liaison.Tx) (T, error)) T {
+	t.Helper()
+	var v T
+	Update(t, s, func(tx liaison.Tx) error {
+		var err error
+		v, err = fn(tx)
+		return err
+	})
+	return v
+}
+
 // WantCode fails the test unless err carries the domain error code.
 func WantCode(t testing.TB, err error, code string) {
 	t.Helper()

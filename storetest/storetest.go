@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) liaison.Store) {
 		{"Audit", testAudit},
 		{"Lists", testLists},
 		{"Times", testTimes},
+		{"Objects", testObjects},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })

@@ -1,0 +1,60 @@
+-- +goose Up
+
+-- objects holds every version of every STIX object the node holds, kept
+-- byte for byte in raw. added is the version's date_added in the home
+-- collection, in microseconds since the Unix epoch: unique and increasing
+-- (object_clock hands it out), so that TAXII pages by it without gaps or
+-- repeats. version is the STIX modified (or created) time in nanoseconds,
+-- 0 for objects with neither. A version deleted from the home collection
+-- keeps its row, with withdrawn set: history is append-only.
+CREATE TABLE objects (
+	added           INTEGER PRIMARY KEY,
+	id              TEXT NOT NULL,
+	type            TEXT NOT NULL,
+	spec_version    TEXT NOT NULL,
+	version         INTEGER NOT NULL,
+	raw             BLOB NOT NULL,
+	marking         TEXT NOT NULL,
+	class_rank      INTEGER NOT NULL,
+	origin          TEXT NOT NULL,
+	product_id      TEXT,
+	product_version INTEGER,
+	refs            TEXT NOT NULL,
+	withdrawn       INTEGER
+);
+CREATE UNIQUE INDEX objects_by_id ON objects (id, version, spec_version);
+CREATE INDEX objects_by_type ON objects (type, added);
+CREATE INDEX objects_by_product ON objects (product_id, product_version) WHERE product_id IS NOT NULL;
+
+-- object_audience is each partner organisation's collection: the object
+-- versions that reached it (disseminated with a product, or given by it),
+-- with their date_added in that collection.
+CREATE TABLE object_audience (
+	org_id       TEXT NOT NULL,
+	added        INTEGER NOT NULL,
+	object_added INTEGER NOT NULL REFERENCES objects (added),
+	withdrawn    INTEGER,
+	PRIMARY KEY (org_id, added)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX object_audience_once ON object_audience (org_id, object_added);
+
+-- object_clock is the last date_added handed out, in microseconds.
+CREATE TABLE object_clock (
+	one  INTEGER PRIMARY KEY CHECK (one = 1),
+	last INTEGER NOT NULL
+);
+INSERT INTO object_clock (one, last) VALUES (1, 0);
+
+-- import_status keeps the TAXII status resource of each add request.
+CREATE TABLE import_status (
+	id         TEXT NOT NULL PRIMARY KEY,
+	org_id     TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	status     TEXT NOT NULL
+);
+
+-- +goose Down
+DROP TABLE import_status;
+DROP TABLE object_clock;
+DROP TABLE object_audience;
+DROP TABLE objects;

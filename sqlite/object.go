@@ -1,0 +1,493 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/liaison-dev/liaison"
+	"github.com/liaison-dev/liaison/marking"
+)
+
+var (
+	qClock        = prep(`SELECT last FROM object_clock WHERE one = 1`)
+	qSetClock     = prep(`UPDATE object_clock SET last = ? WHERE one = 1`)
+	qInsertObject = prep(`INSERT INTO objects (added, id, type, spec_version, version, raw, marking, class_rank,
+		origin, product_id, product_version, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id, version, spec_version) DO NOTHING`)
+	qRestoreObject = prep(`UPDATE objects SET added = ?, withdrawn = NULL
+		WHERE id = ? AND version = ? AND spec_version = ? AND withdrawn IS NOT NULL`)
+	qObjectAdded = prep(`SELECT added FROM objects WHERE id = ? AND version = ? AND withdrawn IS NULL
+		ORDER BY spec_version DESC LIMIT 1`)
+	qShareObject = prep(`INSERT INTO object_audience (org_id, added, object_added) VALUES (?, ?, ?)
+		ON CONFLICT (org_id, object_added) DO UPDATE SET added = excluded.added, withdrawn = NULL
+		WHERE withdrawn IS NOT NULL`)
+	qLatestObject = prep(`SELECT ` + objectMeta + ` FROM objects o
+		WHERE o.id = ? AND o.withdrawn IS NULL ORDER BY o.version DESC, o.spec_version DESC LIMIT 1`)
+	qProductObject = prep(`SELECT ` + objectMeta + `, o.raw FROM objects o
+		WHERE o.product_id = ? AND o.product_version = ? AND o.withdrawn IS NULL ORDER BY o.added DESC LIMIT 1`)
+	qInsertStatus = prep(`INSERT INTO import_status (id, org_id, created_at, status) VALUES (?, ?, ?, ?)`)
+	qStatus       = prep(`SELECT org_id, status FROM import_status WHERE id = ?`)
+)
+
+// objectMeta are the columns of an object but its raw JSON.
+const objectMeta = `o.added, o.id, o.type, o.spec_version, o.version, o.marking, o.class_rank, o.origin,
+	o.product_id, o.product_version, o.refs`
+
+// micros is t in microseconds since the Unix epoch; the zero time is 0.
+func micros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+// fromMicros is the inverse of micros.
+func fromMicros(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(n).UTC()
+}
+
+// versionOf encodes an object version: nanoseconds, 0 for none.
+func versionOf(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func versionTime(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+// clock hands out date_added values: after the last one handed out, and
+// not before now. It is read once per transaction and written back by
+// flush.
+type clock struct {
+	last  int64
+	dirty bool
+}
+
+func (tx *Tx) objectClock(ctx context.Context) (*clock, error) {
+	if tx.clock != nil {
+		return tx.clock, nil
+	}
+	var last int64
+	if err := tx.queryRow(ctx, qClock).Scan(&last); err != nil {
+		return nil, fmt.Errorf("sqlite: read the object clock: %w", err)
+	}
+	tx.clock = &clock{last: last}
+	return tx.clock, nil
+}
+
+func (c *clock) next() int64 {
+	now := time.Now().UnixMicro()
+	if now <= c.last {
+		now = c.last + 1
+	}
+	c.last = now
+	c.dirty = true
+	return now
+}
+
+func (tx *Tx) flushClock(ctx context.Context) error {
+	if tx.clock == nil || !tx.clock.dirty {
+		return nil
+	}
+	if _, err := tx.exec(ctx, qSetClock, tx.clock.last); err != nil {
+		return fmt.Errorf("sqlite: write the object clock: %w", err)
+	}
+	tx.clock.dirty = false
+	return nil
+}
+
+// markingText encodes an object's marking: "" when unmarked.
+func markingText(m marking.Marking) (string, error) {
+	if m.Classification.Scheme == "" {
+		return "", nil
+	}
+	return jsonOf(m)
+}
+
+// PutObjects stores object versions; see liaison.Tx.
+func (tx *Tx) PutObjects(ctx context.Context, objs []*liaison.Object) ([]bool, error) {
+	c, err := tx.objectClock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	stored := make([]bool, len(objs))
+	for i, o := range objs {
+		if o.ID == "" || o.Type == "" || o.SpecVersion == "" || len(o.Raw) == 0 {
+			return nil, liaison.Errorf(liaison.EINVALID, "object %q: id, type, spec_version and raw are required", o.ID)
+		}
+		mark, err := markingText(o.Marking)
+		if err != nil {
+			return nil, err
+		}
+		refs, err := listJSON(o.Refs)
+		if err != nil {
+			return nil, err
+		}
+		added := c.next()
+		version := versionOf(o.Version)
+		res, err := tx.exec(ctx, qInsertObject, added, o.ID, o.Type, o.SpecVersion, version, []byte(o.Raw), mark,
+			o.Rank, o.Origin, nullString(o.ProductID), nullInt(o.ProductVersion), refs)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: store object %s: %w", o.ID, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: store object %s: %w", o.ID, err)
+		}
+		if n == 0 {
+			res, err = tx.exec(ctx, qRestoreObject, added, o.ID, version, o.SpecVersion)
+			if err != nil {
+				return nil, fmt.Errorf("sqlite: restore object %s: %w", o.ID, err)
+			}
+			if n, err = res.RowsAffected(); err != nil {
+				return nil, fmt.Errorf("sqlite: restore object %s: %w", o.ID, err)
+			}
+		}
+		if n > 0 {
+			stored[i] = true
+			o.Added = fromMicros(added)
+		}
+	}
+	return stored, tx.flushClock(ctx)
+}
+
+// ShareObjects adds object versions to an organisation's collection; see
+// liaison.Tx.
+func (tx *Tx) ShareObjects(ctx context.Context, orgID string, keys []liaison.ObjectKey) (int, error) {
+	c, err := tx.objectClock(ctx)
+	if err != nil {
+		return 0, err
+	}
+	shared := 0
+	for _, k := range keys {
+		var objectAdded int64
+		err := tx.queryRow(ctx, qObjectAdded, k.ID, versionOf(k.Version)).Scan(&objectAdded)
+		if err != nil {
+			return 0, notFound(err, "object %s version %s", k.ID, k.Version.Format(time.RFC3339Nano))
+		}
+		res, err := tx.exec(ctx, qShareObject, orgID, c.next(), objectAdded)
+		if err != nil {
+			return 0, fmt.Errorf("sqlite: share object %s with %s: %w", k.ID, orgID, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return 0, fmt.Errorf("sqlite: share object %s with %s: %w", k.ID, orgID, err)
+		}
+		shared += int(n)
+	}
+	return shared, tx.flushClock(ctx)
+}
+
+// scanObject scans objectMeta, then raw when withRaw.
+func scanObject(s scanner, withRaw bool) (*liaison.Object, error) {
+	var o liaison.Object
+	var added, version int64
+	var mark, refs string
+	var productID sql.NullString
+	var productVersion sql.NullInt64
+	dest := []any{&added, &o.ID, &o.Type, &o.SpecVersion, &version, &mark, &o.Rank, &o.Origin,
+		&productID, &productVersion, &refs}
+	var raw []byte
+	if withRaw {
+		dest = append(dest, &raw)
+	}
+	if err := s.Scan(dest...); err != nil {
+		return nil, err
+	}
+	o.Added = fromMicros(added)
+	o.Version = versionTime(version)
+	if mark != "" {
+		if err := decodeMarking(mark, &o.Marking); err != nil {
+			return nil, err
+		}
+	}
+	var err error
+	if o.Refs, err = optionalList[string](refs); err != nil {
+		return nil, err
+	}
+	o.ProductID, o.ProductVersion = productID.String, int(productVersion.Int64)
+	if withRaw {
+		o.Raw = raw
+	}
+	return &o, nil
+}
+
+// LatestObjects returns the newest version held of each id; see liaison.Tx.
+func (tx *Tx) LatestObjects(ctx context.Context, ids []string) ([]*liaison.Object, error) {
+	out := make([]*liaison.Object, 0, len(ids))
+	for _, id := range ids {
+		o, err := scanObject(tx.queryRow(ctx, qLatestObject, id), false)
+		if err == sql.ErrNoRows {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: object %s: %w", id, err)
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// ProductObject returns the STIX form of a product version; see liaison.Tx.
+func (tx *Tx) ProductObject(ctx context.Context, productID string, version int) (*liaison.Object, error) {
+	o, err := scanObject(tx.queryRow(ctx, qProductObject, productID, version), true)
+	if err != nil {
+		return nil, notFound(err, "STIX object of product %s version %d", productID, version)
+	}
+	return o, nil
+}
+
+// parseNext reads a page cursor: the date_added, in microseconds, of the
+// last version of the previous page.
+func parseNext(next string) (int64, error) {
+	if next == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(next, 36, 64)
+	if err != nil || n <= 0 {
+		return 0, liaison.Errorf(liaison.EINVALID, "next %q is not a cursor this server gave", next)
+	}
+	return n, nil
+}
+
+func formatNext(added int64) string { return strconv.FormatInt(added, 36) }
+
+// objectSelect builds the query of a page: the versions of scope's
+// collection that q selects, after the cursor, in date_added order.
+//
+// The collection is the objects table itself for the home scope, and the
+// organisation's object_audience joined to it otherwise. Versions are
+// "last" or "first" among those of the same collection (withdrawn ones
+// excluded) within the clearance, so that an officer sees the newest
+// version they may see.
+func objectSelect(scope liaison.ObjectScope, q liaison.ObjectQuery, after int64, limit int) (string, []any) {
+	var b strings.Builder
+	var args []any
+	cols := objectMeta
+	if !q.WithoutRaw {
+		cols += ", o.raw"
+	}
+	home := scope.OrgID == ""
+	if home {
+		b.WriteString(`SELECT ` + cols + `, o.added FROM objects o WHERE o.added > ? AND o.withdrawn IS NULL`)
+		args = append(args, after)
+	} else {
+		b.WriteString(`SELECT ` + cols + `, a.added FROM object_audience a JOIN objects o ON o.added = a.object_added
+			WHERE a.org_id = ? AND a.added > ? AND a.withdrawn IS NULL`)
+		args = append(args, scope.OrgID, after)
+	}
+	b.WriteString(` AND o.class_rank <= ?`)
+	args = append(args, scope.MaxRank)
+	in := func(col string, vals []string) {
+		if len(vals) == 0 {
+			return
+		}
+		b.WriteString(` AND ` + col + ` IN (?` + strings.Repeat(", ?", len(vals)-1) + `)`)
+		for _, v := range vals {
+			args = append(args, v)
+		}
+	}
+	in("o.id", q.IDs)
+	in("o.type", q.Types)
+	in("o.spec_version", q.SpecVersions)
+
+	// other is a subquery for another version of the same object in the
+	// same collection, within the clearance; cond compares its version.
+	other := func(cond string) string {
+		if home {
+			return `EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.withdrawn IS NULL AND n.class_rank <= ? AND ` + cond + `)`
+		}
+		return `EXISTS (SELECT 1 FROM objects n JOIN object_audience na ON na.object_added = n.added AND na.org_id = a.org_id
+			AND na.withdrawn IS NULL WHERE n.id = o.id AND n.class_rank <= ? AND ` + cond + `)`
+	}
+	v := q.Versions
+	if v.IsZero() {
+		v.Last = true
+	}
+	if !v.All {
+		var ors []string
+		if v.Last {
+			ors = append(ors, `NOT `+other(`n.version > o.version`))
+			args = append(args, scope.MaxRank)
+		}
+		if v.First {
+			ors = append(ors, `NOT `+other(`n.version < o.version`))
+			args = append(args, scope.MaxRank)
+		}
+		if len(v.At) > 0 {
+			ors = append(ors, `o.version IN (?`+strings.Repeat(", ?", len(v.At)-1)+`)`)
+			for _, t := range v.At {
+				args = append(args, versionOf(t))
+			}
+		}
+		b.WriteString(` AND (` + strings.Join(ors, ` OR `) + `)`)
+	}
+	if home {
+		b.WriteString(` ORDER BY o.added LIMIT ?`)
+	} else {
+		b.WriteString(` ORDER BY a.added LIMIT ?`)
+	}
+	args = append(args, limit)
+	return b.String(), args
+}
+
+// QueryObjects returns one page of a collection; see liaison.Tx.
+func (tx *Tx) QueryObjects(ctx context.Context, scope liaison.ObjectScope, q liaison.ObjectQuery) (*liaison.ObjectPage, error) {
+	after, err := parseNext(q.Next)
+	if err != nil {
+		return nil, err
+	}
+	if !q.AddedAfter.IsZero() {
+		after = max(after, q.AddedAfter.UnixNano()/1000)
+	}
+	limit := q.Limit
+	if limit <= 0 || limit > liaison.MaxObjectPage {
+		limit = liaison.MaxObjectPage
+	}
+	text, args := objectSelect(scope, q, after, limit+1)
+	rows, err := tx.query(ctx, text, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: query objects: %w", err)
+	}
+	defer rows.Close()
+	page := &liaison.ObjectPage{Objects: make([]*liaison.Object, 0, min(limit, 128))}
+	var last int64
+	for rows.Next() {
+		if len(page.Objects) == limit {
+			page.More = true
+			break
+		}
+		o, err := scanObjectAdded(rows, !q.WithoutRaw)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: query objects: %w", err)
+		}
+		last = o.Added.UnixMicro()
+		page.Objects = append(page.Objects, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: query objects: %w", err)
+	}
+	if page.More {
+		page.Next = formatNext(last)
+	}
+	return page, nil
+}
+
+// scanObjectAdded scans a row of objectSelect: the object, and its
+// date_added in the collection, which replaces the home one.
+func scanObjectAdded(rows *sql.Rows, withRaw bool) (*liaison.Object, error) {
+	var added int64
+	var o liaison.Object
+	var version int64
+	var mark, refs string
+	var productID sql.NullString
+	var productVersion sql.NullInt64
+	var homeAdded int64
+	var raw sql.RawBytes
+	dest := []any{&homeAdded, &o.ID, &o.Type, &o.SpecVersion, &version, &mark, &o.Rank, &o.Origin,
+		&productID, &productVersion, &refs}
+	if withRaw {
+		dest = append(dest, &raw)
+	}
+	dest = append(dest, &added)
+	if err := rows.Scan(dest...); err != nil {
+		return nil, err
+	}
+	o.Added = fromMicros(added)
+	o.Version = versionTime(version)
+	if mark != "" {
+		if err := decodeMarking(mark, &o.Marking); err != nil {
+			return nil, err
+		}
+	}
+	var err error
+	if o.Refs, err = optionalList[string](refs); err != nil {
+		return nil, err
+	}
+	o.ProductID, o.ProductVersion = productID.String, int(productVersion.Int64)
+	if withRaw {
+		o.Raw = append([]byte(nil), raw...)
+	}
+	return &o, nil
+}
+
+// WithdrawObjects removes versions from a collection; see liaison.Tx.
+func (tx *Tx) WithdrawObjects(ctx context.Context, scope liaison.ObjectScope, id string, versions liaison.VersionMatch, specVersions []string, at time.Time) (int, error) {
+	// Select what the scope sees of the object with the same semantics as
+	// a query, then withdraw exactly those.
+	q := liaison.ObjectQuery{IDs: []string{id}, Versions: versions, SpecVersions: specVersions, WithoutRaw: true}
+	text, args := objectSelect(scope, q, 0, 1<<30)
+	rows, err := tx.query(ctx, text, args...)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: withdraw %s: %w", id, err)
+	}
+	var collAdded []int64
+	for rows.Next() {
+		o, err := scanObjectAdded(rows, false)
+		if err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("sqlite: withdraw %s: %w", id, err)
+		}
+		collAdded = append(collAdded, o.Added.UnixMicro())
+	}
+	if err := rows.Close(); err != nil {
+		return 0, fmt.Errorf("sqlite: withdraw %s: %w", id, err)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("sqlite: withdraw %s: %w", id, err)
+	}
+	for _, added := range collAdded {
+		if scope.OrgID == "" {
+			_, err = tx.exec(ctx, `UPDATE objects SET withdrawn = ? WHERE added = ?`, ns(at), added)
+		} else {
+			_, err = tx.exec(ctx, `UPDATE object_audience SET withdrawn = ? WHERE org_id = ? AND added = ?`, ns(at), scope.OrgID, added)
+		}
+		if err != nil {
+			return 0, fmt.Errorf("sqlite: withdraw %s: %w", id, err)
+		}
+	}
+	return len(collAdded), nil
+}
+
+// PutImportStatus stores the status of an add request; see liaison.Tx.
+func (tx *Tx) PutImportStatus(ctx context.Context, s *liaison.ImportStatus) error {
+	text, err := jsonOf(s)
+	if err != nil {
+		return err
+	}
+	_, err = tx.exec(ctx, qInsertStatus, s.ID, s.OrgID, ns(s.RequestTimestamp), text)
+	switch {
+	case isUniqueViolation(err):
+		return liaison.Errorf(liaison.ECONFLICT, "status %q already exists", s.ID)
+	case err != nil:
+		return fmt.Errorf("sqlite: store status %s: %w", s.ID, err)
+	}
+	return nil
+}
+
+// ImportStatus returns a stored status; see liaison.Tx.
+func (tx *Tx) ImportStatus(ctx context.Context, id string) (*liaison.ImportStatus, error) {
+	var org, text string
+	if err := tx.queryRow(ctx, qStatus, id).Scan(&org, &text); err != nil {
+		return nil, notFound(err, "status %q", id)
+	}
+	var s liaison.ImportStatus
+	if err := jsonUnmarshal(text, &s); err != nil {
+		return nil, err
+	}
+	s.OrgID = org
+	return &s, nil
+}
