@@ -48,6 +48,7 @@ const (
 	CodeReleasability   = "releasability"
 	CodeReleasableOK    = "releasable_ok"
 	CodeExpired         = "expired"
+	CodeTLPRed          = "tlp_red"
 	CodeLeadOnly        = "lead_only"
 	CodeInfoOnly        = "info_only"
 	CodeHandling        = "handling_code"
@@ -315,6 +316,12 @@ func caveatsAllow(d *decision, in *Input, p *liaison.Product) bool {
 	if m.Expired(in.Now) {
 		ok = false
 		d.deny(CodeExpired, fmt.Sprintf("%s expired on %s", what, m.Expires.Format(time.DateOnly)))
+	}
+	// TLP:RED is for its named recipients only: it never leaves the node
+	// that holds it, whoever asks, and no consent lifts that.
+	if m.Classification.Scheme == "TLP" && m.Classification.Level == "RED" {
+		ok = false
+		d.deny(CodeTLPRed, fmt.Sprintf("%s is TLP:RED: for its named recipients only, it never leaves the node", what))
 	}
 	if m.NoForeign {
 		country := ""

@@ -141,6 +141,19 @@ func TestDecide(t *testing.T) {
 		{"REL TO excludes a recipient outside the list", liaison.ActionDisseminate, func(in *policy.Input) { in.Product.Marking.ReleasableTo = []string{"DE", "NL"} }, false, []string{policy.CodeReleasability}},
 		{"REL TO a membership includes its members", liaison.ActionDisseminate, func(in *policy.Input) { in.Product.Marking.ReleasableTo = []string{"EU"} }, true, nil},
 		{"expired material is not disseminated", liaison.ActionDisseminate, func(in *policy.Input) { in.Product.Marking.Expires = now.AddDate(0, 0, -1).Truncate(24 * time.Hour) }, false, []string{policy.CodeExpired}},
+		{"TLP:RED never leaves the node, even from its originator", liaison.ActionDisseminate, func(in *policy.Input) {
+			in.Product.Marking = marking.Marking{Classification: marking.Classification{Scheme: "TLP", Level: "RED"}}
+		}, false, []string{policy.CodeTLPRed}},
+		{"TLP:RED is not forwarded even with the originator's consent", liaison.ActionForward, func(in *policy.Input) {
+			in.Product.Marking = marking.Marking{Classification: marking.Classification{Scheme: "TLP", Level: "RED"}}
+			in.Org, in.Product.Origins = orgDE2, []string{orgDE.ID}
+			in.Officer.OrgID = orgDE2.ID
+			in.Agreement = agreement("SECRET UE", []string{"*"}, orgDE2, in.Target)
+			in.Consents = []string{orgDE.ID}
+		}, false, []string{policy.CodeTLPRed}},
+		{"TLP:AMBER may go under an agreement", liaison.ActionDisseminate, func(in *policy.Input) {
+			in.Product.Marking = marking.Marking{Classification: marking.Classification{Scheme: "TLP", Level: "AMBER"}}
+		}, true, nil},
 		{"a tear-line needs the consent of its source's originator", liaison.ActionDisseminate, func(in *policy.Input) {
 			src := product("p0", orgNO, "NATO SECRET", "counter-terrorism")
 			in.Lineage = []*liaison.Product{src}
