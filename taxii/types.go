@@ -6,7 +6,6 @@ package taxii
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -25,16 +24,46 @@ func FormatTimestamp(t time.Time) string { return t.UTC().Format(TimestampFormat
 
 // ParseTimestamp reads an RFC 3339 timestamp in UTC ("Z"), with any number
 // of fractional digits (STIX timestamps have from none to nine; TAXII
-// ones six). Anything else is an error that says what was expected.
+// ones six; digits past the ninth are dropped). The form is exactly
+// YYYY-MM-DDTHH:MM:SS[.s+]Z, upper-case T and Z, with a valid date and
+// time. Anything else is an error that says what was expected.
 func ParseTimestamp(s string) (time.Time, error) {
-	if !strings.HasSuffix(s, "Z") {
+	// time.Parse alone is too lenient: it takes one-digit hours and a
+	// comma before the fraction.
+	if !timestampShape(s) {
 		return time.Time{}, fmt.Errorf("timestamp %q: want RFC 3339 in UTC ending in Z, e.g. 2025-01-02T03:04:05.123456Z", s)
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil || len(s) < len("2006-01-02T15:04:05Z") || s[10] != 'T' {
-		return time.Time{}, fmt.Errorf("timestamp %q: want RFC 3339 in UTC ending in Z, e.g. 2025-01-02T03:04:05.123456Z", s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("timestamp %q: want RFC 3339 in UTC ending in Z, e.g. 2025-01-02T03:04:05.123456Z: %w", s, err)
 	}
 	return t.UTC(), nil
+}
+
+// timestampShape reports whether s is YYYY-MM-DDTHH:MM:SS[.d+]Z.
+func timestampShape(s string) bool {
+	const shape = "dddd-dd-ddTdd:dd:dd"
+	if len(s) < len(shape)+1 || s[len(s)-1] != 'Z' {
+		return false
+	}
+	for i := 0; i < len(shape); i++ {
+		if shape[i] == 'd' && (s[i] < '0' || s[i] > '9') || shape[i] != 'd' && s[i] != shape[i] {
+			return false
+		}
+	}
+	frac := s[len(shape) : len(s)-1]
+	if frac == "" {
+		return true
+	}
+	if frac[0] != '.' || len(frac) < 2 {
+		return false
+	}
+	for i := 1; i < len(frac); i++ {
+		if frac[i] < '0' || frac[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Discovery is the server's discovery resource (GET /taxii2/).
