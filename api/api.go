@@ -7,6 +7,11 @@
 // Client implements liaison.Service against that API and turns error
 // responses back into *liaison.Error, so that the CLI behaves the same
 // against a server as on a data directory.
+//
+// The same handler serves TAXII 2.1 under /taxii2/ (taxii.go) from each
+// caller's liaison.ObjectService, to officers who present HTTP Basic
+// credentials (handle and token) or a bearer token; its errors are TAXII
+// error messages.
 package api
 
 import (

@@ -2,14 +2,18 @@ package api
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/liaison-dev/liaison"
 	"github.com/liaison-dev/liaison/marking"
+	"github.com/liaison-dev/liaison/taxii"
 )
 
 // fakeNode is an in-memory node for the tests of the API: small, but it
@@ -36,6 +40,17 @@ type fakeNode struct {
 	breaches       []*liaison.Breach
 	audit          []*liaison.AuditEvent
 
+	// The node's STIX objects as the TAXII server serves them (the TAXII
+	// part of the fake, below).
+	collections map[string]*fakeCollection
+	statuses    map[string]*liaison.ImportStatus
+	lastAdded   time.Time // the last date_added given out
+	// laxRights, when set, makes the object service leave rights to the
+	// server: a collection it shows may be read and written whatever
+	// CanRead and CanWrite say, and any status is read by anyone. Tests
+	// set it to see the server enforce them itself.
+	laxRights bool
+
 	// fault, when set, is what every call fails with: a store gone bad.
 	fault error
 	// panics, when set, makes every call panic.
@@ -53,6 +68,10 @@ func newFakeNode(homeOrg string) *fakeNode {
 		tokens:   map[string]string{},
 		products: map[string][]*liaison.Product{},
 		held:     map[string]map[string]time.Time{},
+
+		collections: map[string]*fakeCollection{},
+		statuses:    map[string]*liaison.ImportStatus{},
+		lastAdded:   time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC),
 	}
 }
 
@@ -790,9 +809,355 @@ func filtered[T any](records []*T, f liaison.ListFilter, key func(*T) (orgs []st
 }
 
 var (
-	_ Backend         = (*fakeNode)(nil)
-	_ liaison.Service = (*fakeService)(nil)
+	_ Backend               = (*fakeNode)(nil)
+	_ liaison.Service       = (*fakeService)(nil)
+	_ liaison.ObjectService = (*fakeObjects)(nil)
 )
 
-// Objects is not served by the fake node yet.
-func (n *fakeNode) Objects(o *liaison.Officer) liaison.ObjectService { return nil }
+// --- The TAXII part: STIX objects in collections. ---
+
+// fakeCollection is a collection with its object versions. Its officers
+// are those of Collection.OrgID, whose rights are CanRead and CanWrite.
+type fakeCollection struct {
+	liaison.Collection
+	entries []*fakeEntry            // every version, in date_added order
+	byID    map[string][]*fakeEntry // the versions of each object, in date_added order
+}
+
+// fakeEntry is one object version in a collection.
+type fakeEntry struct {
+	obj     liaison.Object
+	deleted bool
+}
+
+// addCollection creates a collection without authorisation (test set-up).
+func (n *fakeNode) addCollection(c liaison.Collection) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.collections[c.ID] = &fakeCollection{Collection: c, byID: map[string][]*fakeEntry{}}
+}
+
+// addObject stores one STIX object version in a collection without
+// authorisation (test set-up), and returns it with its date_added.
+func (n *fakeNode) addObject(collection, raw string) liaison.Object {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	c := n.collections[collection]
+	o, err := parseFakeObject(json.RawMessage(raw))
+	if c == nil || err != nil {
+		panic(fmt.Sprintf("fake: addObject to %s: %v", collection, err))
+	}
+	return c.add(n.nextAdded(), o).obj
+}
+
+// nextAdded returns a date_added later than any given before: a step of
+// 1.001 ms, so that the microseconds of TAXII timestamps are exercised.
+func (n *fakeNode) nextAdded() time.Time {
+	n.lastAdded = n.lastAdded.Add(1001 * time.Microsecond)
+	return n.lastAdded
+}
+
+// add appends a version added at t and returns it.
+func (c *fakeCollection) add(t time.Time, o liaison.Object) *fakeEntry {
+	o.Added = t
+	e := &fakeEntry{obj: o}
+	c.entries = append(c.entries, e)
+	c.byID[o.ID] = append(c.byID[o.ID], e)
+	return e
+}
+
+// parseFakeObject reads what the fake needs of a STIX object: its id,
+// type, spec_version and version (modified, else created, else none).
+func parseFakeObject(raw json.RawMessage) (liaison.Object, error) {
+	var head struct {
+		ID          string `json:"id"`
+		Type        string `json:"type"`
+		SpecVersion string `json:"spec_version"`
+		Created     string `json:"created"`
+		Modified    string `json:"modified"`
+	}
+	if err := json.Unmarshal(raw, &head); err != nil {
+		return liaison.Object{}, fmt.Errorf("not a JSON object: %w", err)
+	}
+	if head.ID == "" || head.Type == "" || head.SpecVersion == "" {
+		return liaison.Object{}, errors.New("id, type and spec_version are required")
+	}
+	if !strings.HasPrefix(head.ID, head.Type+"--") {
+		return liaison.Object{}, fmt.Errorf("id %s is not of type %s", head.ID, head.Type)
+	}
+	o := liaison.Object{ID: head.ID, Type: head.Type, SpecVersion: head.SpecVersion, Raw: slices.Clone(raw)}
+	for _, s := range []string{head.Modified, head.Created} {
+		if s == "" {
+			continue
+		}
+		t, err := taxii.ParseTimestamp(s)
+		if err != nil {
+			return liaison.Object{}, err
+		}
+		o.Version = t
+		break
+	}
+	return o, nil
+}
+
+// Objects implements Backend: the officer's view of the node's objects.
+func (n *fakeNode) Objects(o *liaison.Officer) liaison.ObjectService {
+	return &fakeObjects{n: n, me: o}
+}
+
+// fakeObjects is the fake node's objects as one officer sees them: the
+// collections of the officer's organisation, with the rights each gives.
+type fakeObjects struct {
+	n  *fakeNode
+	me *liaison.Officer
+}
+
+// begin locks the node for one call and reports the injected fault.
+// Callers defer s.n.mu.Unlock() first.
+func (s *fakeObjects) begin() error {
+	s.n.mu.Lock()
+	if s.n.panics {
+		panic("fake: the object store exploded at /var/lib/liaison/secret.db")
+	}
+	return s.n.fault
+}
+
+// visible returns the collection id if the officer may see it.
+func (s *fakeObjects) visible(id string) (*fakeCollection, error) {
+	c, ok := s.n.collections[id]
+	if !ok || c.OrgID != s.me.OrgID || (!c.CanRead && !c.CanWrite) {
+		return nil, liaison.Errorf(liaison.ENOTFOUND, "collection %s not found", id)
+	}
+	return c, nil
+}
+
+func (s *fakeObjects) Collections(ctx context.Context) ([]*liaison.Collection, error) {
+	defer s.n.mu.Unlock()
+	if err := s.begin(); err != nil {
+		return nil, err
+	}
+	var out []*liaison.Collection
+	for id := range s.n.collections {
+		if c, err := s.visible(id); err == nil {
+			cc := c.Collection
+			out = append(out, &cc)
+		}
+	}
+	slices.SortFunc(out, func(a, b *liaison.Collection) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+func (s *fakeObjects) Collection(ctx context.Context, id string) (*liaison.Collection, error) {
+	defer s.n.mu.Unlock()
+	if err := s.begin(); err != nil {
+		return nil, err
+	}
+	c, err := s.visible(id)
+	if err != nil {
+		return nil, err
+	}
+	cc := c.Collection
+	return &cc, nil
+}
+
+// fakeCursor is the fake's next: the date_added of the last version of a
+// page, in microseconds, behind a prefix that makes it opaque enough.
+func fakeCursor(t time.Time) string { return "after-" + strconv.FormatInt(t.UnixMicro(), 36) }
+
+func parseFakeCursor(s string) (time.Time, error) {
+	rest, ok := strings.CutPrefix(s, "after-")
+	us, err := strconv.ParseInt(rest, 36, 64)
+	if !ok || err != nil {
+		return time.Time{}, liaison.Errorf(liaison.EINVALID, "next %q is not a cursor of this server", s)
+	}
+	return time.UnixMicro(us).UTC(), nil
+}
+
+// Objects keeps TAXII's semantics: versions in date_added order; the
+// spec versions and versions of each object chosen among all its
+// versions in the collection (so that "first" is the first ever, not the
+// first after added_after); then added_after and the cursor.
+func (s *fakeObjects) Objects(ctx context.Context, q liaison.ObjectQuery) (*liaison.ObjectPage, error) {
+	defer s.n.mu.Unlock()
+	if err := s.begin(); err != nil {
+		return nil, err
+	}
+	c, err := s.visible(q.Collection)
+	if err != nil {
+		return nil, err
+	}
+	if !c.CanRead && !s.n.laxRights {
+		return nil, liaison.Errorf(liaison.EFORBIDDEN, "collection %s is not readable", c.ID)
+	}
+	after := q.AddedAfter
+	if q.Next != "" {
+		t, err := parseFakeCursor(q.Next)
+		if err != nil {
+			return nil, err
+		}
+		if t.After(after) {
+			after = t
+		}
+	}
+	limit := q.Limit
+	if limit <= 0 || limit > liaison.MaxObjectPage {
+		limit = liaison.MaxObjectPage
+	}
+	start, _ := slices.BinarySearchFunc(c.entries, after, func(e *fakeEntry, t time.Time) int {
+		if e.obj.Added.After(t) {
+			return 1
+		}
+		return -1
+	})
+	// The copies handed out share one array, allocated once, so that the
+	// benchmark of the server sees little of the fake.
+	n := min(limit, len(c.entries)-start)
+	copies := make([]liaison.Object, 0, n)
+	page := &liaison.ObjectPage{Objects: make([]*liaison.Object, 0, n)}
+	for _, e := range c.entries[start:] {
+		if e.deleted || (len(q.IDs) > 0 && !slices.Contains(q.IDs, e.obj.ID)) ||
+			(len(q.Types) > 0 && !slices.Contains(q.Types, e.obj.Type)) ||
+			!c.isSelected(e, q.Versions, q.SpecVersions) {
+			continue
+		}
+		if len(page.Objects) == limit {
+			page.More, page.Next = true, fakeCursor(page.Objects[len(page.Objects)-1].Added)
+			break
+		}
+		copies = append(copies, e.obj)
+		o := &copies[len(copies)-1]
+		if q.WithoutRaw {
+			o.Raw = nil
+		}
+		page.Objects = append(page.Objects, o)
+	}
+	return page, nil
+}
+
+// isSelected reports whether the live version e is one of those m and
+// specVersions select; without allocating when the object has one version.
+func (c *fakeCollection) isSelected(e *fakeEntry, m liaison.VersionMatch, specVersions []string) bool {
+	if versions := c.byID[e.obj.ID]; len(versions) > 1 {
+		return slices.Contains(c.selected(e.obj.ID, m, specVersions), e)
+	}
+	if len(specVersions) > 0 && !slices.Contains(specVersions, e.obj.SpecVersion) {
+		return false
+	}
+	if m.All || m.First || m.Last || m.IsZero() {
+		return true
+	}
+	v := e.obj.Version
+	if v.IsZero() {
+		v = e.obj.Added
+	}
+	return slices.ContainsFunc(m.At, func(t time.Time) bool { return t.Equal(v) })
+}
+
+// selected returns the versions of object id that m and specVersions
+// select among those not deleted.
+func (c *fakeCollection) selected(id string, m liaison.VersionMatch, specVersions []string) []*fakeEntry {
+	var live []*fakeEntry
+	latest := ""
+	for _, e := range c.byID[id] {
+		if !e.deleted {
+			live = append(live, e)
+			latest = max(latest, e.obj.SpecVersion)
+		}
+	}
+	live = slices.DeleteFunc(live, func(e *fakeEntry) bool {
+		if len(specVersions) == 0 {
+			return e.obj.SpecVersion != latest
+		}
+		return !slices.Contains(specVersions, e.obj.SpecVersion)
+	})
+	if len(live) == 0 || m.All {
+		return live
+	}
+	if m.IsZero() {
+		m.Last = true
+	}
+	byVersion := slices.Clone(live)
+	slices.SortStableFunc(byVersion, func(a, b *fakeEntry) int { return a.obj.Version.Compare(b.obj.Version) })
+	first, last := byVersion[0], byVersion[len(byVersion)-1]
+	return slices.DeleteFunc(live, func(e *fakeEntry) bool {
+		v := e.obj.Version
+		if v.IsZero() {
+			v = e.obj.Added // the server's version of an unversioned object
+		}
+		return !(m.First && e == first || m.Last && e == last ||
+			slices.ContainsFunc(m.At, func(t time.Time) bool { return t.Equal(v) }))
+	})
+}
+
+func (s *fakeObjects) AddObjects(ctx context.Context, collectionID string, objects []json.RawMessage) (*liaison.ImportStatus, error) {
+	defer s.n.mu.Unlock()
+	if err := s.begin(); err != nil {
+		return nil, err
+	}
+	c, err := s.visible(collectionID)
+	if err != nil {
+		return nil, err
+	}
+	if !c.CanWrite && !s.n.laxRights {
+		return nil, liaison.Errorf(liaison.EFORBIDDEN, "collection %s is not writable", c.ID)
+	}
+	st := &liaison.ImportStatus{ID: liaison.NewID(), Status: liaison.StatusComplete, RequestTimestamp: s.n.tick(),
+		TotalCount: len(objects), OrgID: s.me.OrgID}
+	for _, raw := range objects {
+		o, err := parseFakeObject(raw)
+		if err != nil {
+			st.FailureCount++
+			st.Failures = append(st.Failures, liaison.ObjectResult{ID: o.ID, Message: err.Error()})
+			continue
+		}
+		version := ""
+		if !o.Version.IsZero() {
+			version = taxii.FormatTimestamp(o.Version)
+		}
+		st.SuccessCount++
+		st.Successes = append(st.Successes, liaison.ObjectResult{ID: o.ID, Version: version})
+		if slices.ContainsFunc(c.byID[o.ID], func(e *fakeEntry) bool { return !e.deleted && e.obj.Version.Equal(o.Version) }) {
+			continue // the same version again: TAXII says it is no error
+		}
+		o.Origin = s.me.OrgID
+		c.add(s.n.nextAdded(), o)
+	}
+	kept := *st
+	s.n.statuses[st.ID] = &kept
+	return st, nil
+}
+
+func (s *fakeObjects) DeleteObject(ctx context.Context, collectionID, id string, versions liaison.VersionMatch, specVersions []string) error {
+	defer s.n.mu.Unlock()
+	if err := s.begin(); err != nil {
+		return err
+	}
+	c, err := s.visible(collectionID)
+	if err != nil {
+		return err
+	}
+	if (!c.CanRead || !c.CanWrite) && !s.n.laxRights {
+		return liaison.Errorf(liaison.EFORBIDDEN, "collection %s is not readable and writable", c.ID)
+	}
+	sel := c.selected(id, versions, specVersions)
+	if len(sel) == 0 {
+		return liaison.Errorf(liaison.ENOTFOUND, "object %s not found", id)
+	}
+	for _, e := range sel {
+		e.deleted = true
+	}
+	return nil
+}
+
+func (s *fakeObjects) Status(ctx context.Context, id string) (*liaison.ImportStatus, error) {
+	defer s.n.mu.Unlock()
+	if err := s.begin(); err != nil {
+		return nil, err
+	}
+	st, ok := s.n.statuses[id]
+	if !ok || (st.OrgID != s.me.OrgID && !s.n.laxRights) {
+		return nil, liaison.Errorf(liaison.ENOTFOUND, "status %s not found", id)
+	}
+	c := *st
+	return &c, nil
+}

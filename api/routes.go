@@ -68,8 +68,10 @@ func routes() []route {
 }
 
 // addRoutes registers every route on mux, each behind the body limit and,
-// unless public, authentication.
+// unless public, authentication; and mounts the TAXII 2.1 server under
+// /taxii2/ (taxii.go), whose routes have their own table.
 func addRoutes(mux *http.ServeMux, cfg Config) {
+	addTAXIIRoutes(mux, cfg)
 	for _, rt := range routes() {
 		h := serveEndpoint(rt.Endpoint, cfg.Logger)
 		if !rt.Public {
