@@ -148,9 +148,12 @@ const defaultTopic = "threat-report"
 // which a draft does not):
 //
 //   - title: the name, cut to 500 bytes; body: the description;
-//   - topics: those of the extension, else the labels and report_types
-//     made into topics (lower case; runs of characters a topic may not hold
-//     become "-"), else "threat-report";
+//   - topics: those of the extension, else the labels made into topics
+//     (lower case; runs of characters a topic may not hold become "-"),
+//     else the report_types so made, else "threat-report". Labels come
+//     first because they are what a producer tags a report's subject with;
+//     report_types are a coarse vocabulary ("threat-report"), and every
+//     topic narrows who may receive a product under an agreement's scope;
 //   - marking: the banner of the extension, else "" (resolve the handling
 //     of a foreign report with MarkingOf);
 //   - grading: that of the extension, else F and 6 (cannot be judged);
@@ -186,18 +189,26 @@ func ProductDraftFromReport(h *Header) (liaison.ProductDraft, *Extension, error)
 		d.ParentID, d.ParentVersion = ext.ParentID, ext.ParentVersion
 	}
 	if len(d.Topics) == 0 {
-		var topics []string
-		for _, l := range append(append([]string(nil), h.Labels...), h.ReportTypes...) {
-			if t := topicOf(l); t != "" {
-				topics = append(topics, t)
-			}
-		}
-		if len(topics) == 0 {
-			topics = []string{defaultTopic}
-		}
-		d.Topics = sortedCopy(topics)
+		d.Topics = topicsOf(h.Labels)
+	}
+	if len(d.Topics) == 0 {
+		d.Topics = topicsOf(h.ReportTypes)
+	}
+	if len(d.Topics) == 0 {
+		d.Topics = []string{defaultTopic}
 	}
 	return d, ext, nil
+}
+
+// topicsOf makes labels into topics, sorted, without duplicates.
+func topicsOf(labels []string) []string {
+	var topics []string
+	for _, l := range labels {
+		if t := topicOf(l); t != "" {
+			topics = append(topics, t)
+		}
+	}
+	return sortedCopy(topics)
 }
 
 // topicOf makes a label into a topic: lower case, with each run of

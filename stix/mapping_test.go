@@ -508,11 +508,19 @@ func TestProductDraftFromForeignReports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"campaign", "threat-actor", "threat-actor-apt-28", "x"}; !slices.Equal(d.Topics, want) {
+	if want := []string{"threat-actor-apt-28", "x"}; !slices.Equal(d.Topics, want) {
 		t.Errorf("topics %v, want %v", d.Topics, want)
 	}
 	if len(d.Title) > 500 || !strings.HasSuffix(d.Title, "…") || !utf8Valid(d.Title) {
 		t.Errorf("title of %d bytes", len(d.Title))
+	}
+	h.Labels = []string{"!!"}
+	if d, _, _ = stix.ProductDraftFromReport(h); !slices.Equal(d.Topics, []string{"campaign", "threat-actor"}) {
+		t.Errorf("topics from report_types: %v", d.Topics)
+	}
+	h.ReportTypes = nil
+	if d, _, _ = stix.ProductDraftFromReport(h); !slices.Equal(d.Topics, []string{"threat-report"}) {
+		t.Errorf("default topics: %v", d.Topics)
 	}
 	for _, bad := range []*stix.Header{{Type: "note"}, {Type: "report"}} {
 		if _, _, err := stix.ProductDraftFromReport(bad); liaison.ErrorCode(err) != liaison.EINVALID {
