@@ -23,6 +23,10 @@ const (
 // organisation and the origins of every ancestor, sorted. The third-party
 // rule asks each of them for consent before the product reaches a new
 // organisation. The store computes it when the product is created.
+//
+// OriginatorOfficer is empty for a product that came by import (a STIX
+// report, a MISP event): the node received it, nobody on it wrote it; the
+// audit chain names the officer who imported it.
 type Product struct {
 	ID                string          `json:"id"`
 	Version           int             `json:"version"`

@@ -114,7 +114,9 @@ type Tx interface {
 	// CreateProduct stores p as a new version. With an empty ID it makes a
 	// new product (ID set, version 1); with the ID of an existing product it
 	// adds the next version. rank is p's classification on the common
-	// scale. It records the originator's holding.
+	// scale. It records the originator's holding. Origins is computed: the
+	// originator, the origins p already names (provenance that came with
+	// an imported product) and those of the parent.
 	CreateProduct(ctx context.Context, p *Product, rank int) error
 	// Lineage returns p's ancestors, parent first (the versions named).
 	Lineage(ctx context.Context, p *Product) ([]*Product, error)

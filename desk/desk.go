@@ -46,6 +46,8 @@ type Desk struct {
 	clock  liaison.Clock
 	log    *slog.Logger
 	node   atomic.Pointer[liaison.Node]
+	validatorState
+
 	// orgs caches organisations by id. Organisations are never changed
 	// once registered (there is no update), so a cached copy cannot go
 	// stale; an id not cached is looked up in the transaction.
@@ -139,6 +141,9 @@ func (d *Desk) Init(ctx context.Context, p InitParams) (string, error) {
 			return err
 		}
 		if err := tx.CreateOrganisation(ctx, &org); err != nil {
+			return err
+		}
+		if err := d.putIdentity(ctx, tx, &org); err != nil {
 			return err
 		}
 		if err := tx.CreateOfficer(ctx, &admin); err != nil {

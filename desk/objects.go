@@ -3,37 +3,413 @@ package desk
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
 
 	"github.com/liaison-dev/liaison"
+	"github.com/liaison-dev/liaison/stix"
 )
 
-// objectSession is an officer's access to the node's STIX objects.
+// objectSession is an officer's access to the node's STIX objects: the
+// collections of the TAXII server.
+//
+// The home organisation's officers read the home collection: everything
+// the node holds, up to their clearance; its administrators and auditors
+// also read every partner's collection, to see what reached whom. A
+// partner's officers read their own organisation's collection: what was
+// disseminated to it and what it gave. Officers who may write products may
+// write to the collection of their organisation; what they write is given
+// to the node with their organisation as its origin.
 type objectSession struct {
 	*session
 }
 
+var _ liaison.ObjectService = (*objectSession)(nil)
+
 // Objects returns o's access to the node's STIX objects.
 func (d *Desk) Objects(o *liaison.Officer) liaison.ObjectService {
-	return &objectSession{session: d.As(o).(*session)}
+	return &objectSession{session: &session{d: d, me: o}}
 }
 
-var errObjectsUnbuilt = liaison.Errorf(liaison.EINTERNAL, "objects: being built")
+// collectionNamespace derives collection ids: one per node and audience,
+// the same every time.
+var collectionNamespace = uuid.MustParse("6f1c0e52-4d3a-4c43-9a3e-2b0c5d0f7a11")
 
+// CollectionID is the id of the collection of orgID's view on the node.
+func CollectionID(nodeID, orgID string) string {
+	return uuid.NewSHA1(collectionNamespace, []byte(nodeID+"/"+orgID)).String()
+}
+
+// collectionFor describes org's collection as the officer sees it.
+func (s *objectSession) collectionFor(n *liaison.Node, org *liaison.Organisation) *liaison.Collection {
+	c := &liaison.Collection{ID: CollectionID(n.ID, org.ID), Alias: org.ID, CanRead: true,
+		MediaTypes: []string{stixMediaType}, OrgID: org.ID}
+	if org.ID == n.HomeOrg {
+		c.Title = org.Name + ": holdings"
+		c.Description = "Everything this node holds, up to your clearance."
+	} else {
+		c.Title = "Exchanged with " + org.Name
+		c.Description = fmt.Sprintf("What %s received from this node or gave to it.", org.Name)
+	}
+	c.CanWrite = s.me.OrgID == org.ID && slices.Contains(writerRoles, s.me.Role)
+	return c
+}
+
+const stixMediaType = "application/stix+json;version=2.1"
+
+// Collections implements liaison.ObjectService.
 func (s *objectSession) Collections(ctx context.Context) ([]*liaison.Collection, error) {
-	return nil, errObjectsUnbuilt
+	n, err := s.node(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*liaison.Collection
+	err = s.d.store.View(ctx, func(tx liaison.Tx) error {
+		own, err := s.d.organisation(ctx, tx, s.me.OrgID)
+		if err != nil {
+			return err
+		}
+		out = append(out, s.collectionFor(n, own))
+		if !s.overseer(n) {
+			return nil
+		}
+		orgs, err := tx.Organisations(ctx)
+		if err != nil {
+			return err
+		}
+		for _, o := range orgs {
+			if o.ID != n.HomeOrg {
+				out = append(out, s.collectionFor(n, o))
+			}
+		}
+		return nil
+	})
+	return out, err
 }
+
+// overseer reports whether the officer reads every partner's collection:
+// the home organisation's administrators and auditors.
+func (s *objectSession) overseer(n *liaison.Node) bool {
+	return s.me.OrgID == n.HomeOrg && (s.me.Role == liaison.RoleAdmin || s.me.Role == liaison.RoleAuditor)
+}
+
+// Collection implements liaison.ObjectService.
 func (s *objectSession) Collection(ctx context.Context, id string) (*liaison.Collection, error) {
-	return nil, errObjectsUnbuilt
+	cs, err := s.Collections(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		if c.ID == id || (c.Alias != "" && c.Alias == id) {
+			return c, nil
+		}
+	}
+	return nil, liaison.Errorf(liaison.ENOTFOUND, "collection %s not found", id)
 }
+
+// scope is what a collection holds for the officer.
+func (s *objectSession) scope(ctx context.Context, c *liaison.Collection) (liaison.ObjectScope, error) {
+	n, err := s.node(ctx)
+	if err != nil {
+		return liaison.ObjectScope{}, err
+	}
+	rank, err := s.d.marks.Rank(s.me.Clearance)
+	if err != nil {
+		return liaison.ObjectScope{}, liaison.Errorf(liaison.EFORBIDDEN, "your clearance %s cannot be ranked", s.me.Clearance)
+	}
+	sc := liaison.ObjectScope{OrgID: c.OrgID, MaxRank: rank}
+	if c.OrgID == n.HomeOrg {
+		sc.OrgID = ""
+	}
+	return sc, nil
+}
+
+// Objects implements liaison.ObjectService.
 func (s *objectSession) Objects(ctx context.Context, q liaison.ObjectQuery) (*liaison.ObjectPage, error) {
-	return nil, errObjectsUnbuilt
+	c, err := s.Collection(ctx, q.Collection)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := s.scope(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	var page *liaison.ObjectPage
+	err = s.d.store.View(ctx, func(tx liaison.Tx) (err error) {
+		page, err = tx.QueryObjects(ctx, sc, q)
+		return err
+	})
+	return page, err
 }
+
+// AddObjects implements liaison.ObjectService: the objects are imported
+// with the collection's organisation as their origin, and a partner's
+// collection then holds what the partner gave.
 func (s *objectSession) AddObjects(ctx context.Context, collectionID string, objects []json.RawMessage) (*liaison.ImportStatus, error) {
-	return nil, errObjectsUnbuilt
+	c, err := s.Collection(ctx, collectionID)
+	if err != nil {
+		return nil, err
+	}
+	if !c.CanWrite {
+		return nil, liaison.Errorf(liaison.EFORBIDDEN, "you may not write to collection %s", c.ID)
+	}
+	status := &liaison.ImportStatus{ID: liaison.NewID(), Status: liaison.StatusComplete,
+		RequestTimestamp: s.d.clock.Now(), TotalCount: len(objects), OrgID: s.me.OrgID}
+	im, err := s.d.NewImporter(ctx, s.me, ImportOptions{Origin: c.OrgID, Source: "taxii status " + status.ID})
+	if err != nil {
+		return nil, err
+	}
+	im.onResult = func(r ImportResult) {
+		res := liaison.ObjectResult{ID: r.ID, Version: r.Version, Message: r.Message}
+		if r.Err != nil {
+			res.Message = r.Err.Error()
+			status.Failures = append(status.Failures, res)
+			return
+		}
+		status.Successes = append(status.Successes, res)
+	}
+	if err := im.Add(ctx, objects); err != nil {
+		return nil, err
+	}
+	if err := im.Close(ctx); err != nil {
+		return nil, err
+	}
+	status.SuccessCount, status.FailureCount = len(status.Successes), len(status.Failures)
+	err = s.d.store.Update(ctx, func(tx liaison.Tx) error { return tx.PutImportStatus(ctx, status) })
+	return status, err
 }
+
+// DeleteObject implements liaison.ObjectService. Withdrawing from the home
+// collection takes an administrator; from a partner's collection, an
+// administrator of the home organisation or an officer of the partner
+// who may write to it.
 func (s *objectSession) DeleteObject(ctx context.Context, collectionID, id string, versions liaison.VersionMatch, specVersions []string) error {
-	return errObjectsUnbuilt
+	c, err := s.Collection(ctx, collectionID)
+	if err != nil {
+		return err
+	}
+	n, err := s.node(ctx)
+	if err != nil {
+		return err
+	}
+	homeAdmin := s.me.OrgID == n.HomeOrg && s.me.Role == liaison.RoleAdmin
+	allowed := homeAdmin || (c.OrgID != n.HomeOrg && c.CanWrite)
+	sc, err := s.scope(ctx, c)
+	if err != nil {
+		return err
+	}
+	return s.update(ctx, func(tx liaison.Tx) (*refusal, error) {
+		if !allowed {
+			return s.refuse(ctx, tx, "object.withdraw", id, c.OrgID, liaison.Errorf(liaison.EFORBIDDEN,
+				"you may not delete objects from collection %s", c.ID))
+		}
+		k, err := tx.WithdrawObjects(ctx, sc, id, versions, specVersions, s.d.clock.Now())
+		if err != nil {
+			return nil, err
+		}
+		if k == 0 {
+			return nil, liaison.Errorf(liaison.ENOTFOUND, "object %s not found in collection %s", id, c.ID)
+		}
+		return nil, s.record(ctx, tx, "object.withdraw", id, c.OrgID, true, nil,
+			fmt.Sprintf("%d version(s) withdrawn from the collection of %s", k, c.OrgID))
+	})
 }
+
+// Status implements liaison.ObjectService: only the organisation that
+// made the request may read its status.
 func (s *objectSession) Status(ctx context.Context, id string) (*liaison.ImportStatus, error) {
-	return nil, errObjectsUnbuilt
+	var st *liaison.ImportStatus
+	err := s.d.store.View(ctx, func(tx liaison.Tx) (err error) {
+		st, err = tx.ImportStatus(ctx, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if st.OrgID != s.me.OrgID {
+		return nil, liaison.Errorf(liaison.ENOTFOUND, "status %q not found", id)
+	}
+	return st, nil
+}
+
+// identityObject is the STIX identity of an organisation.
+func identityObject(o *liaison.Organisation, origin string) (*liaison.Object, error) {
+	raw, err := stix.Identity(o)
+	if err != nil {
+		return nil, err
+	}
+	return &liaison.Object{ID: stix.IdentityID(o.ID), Type: "identity", SpecVersion: "2.1",
+		Version: o.CreatedAt.UTC().Truncate(1e6), Raw: raw, Origin: origin}, nil
+}
+
+// putIdentity stores the STIX identity of an organisation, once.
+func (d *Desk) putIdentity(ctx context.Context, tx liaison.Tx, o *liaison.Organisation) error {
+	obj, err := identityObject(o, o.ID)
+	if err != nil {
+		return fmt.Errorf("identity of %s: %w", o.ID, err)
+	}
+	_, err = tx.PutObjects(ctx, []*liaison.Object{obj})
+	return err
+}
+
+// productObjects are the STIX objects of a product version: its report,
+// the marking-definition of its marking and its originator's identity.
+func (d *Desk) productObjects(ctx context.Context, tx liaison.Tx, p *liaison.Product, refs []string) ([]*liaison.Object, error) {
+	org, err := d.organisation(ctx, tx, p.OriginatorOrg)
+	if err != nil {
+		return nil, err
+	}
+	ident, err := identityObject(org, org.ID)
+	if err != nil {
+		return nil, err
+	}
+	rank, err := d.marks.Rank(p.Marking.Classification)
+	if err != nil {
+		return nil, err
+	}
+	out := []*liaison.Object{ident}
+	def, err := stix.MarkingDefinition(p.Marking)
+	if err != nil {
+		return nil, fmt.Errorf("marking of product %s: %w", p.ID, err)
+	}
+	defID := stix.MarkingDefinitionID(p.Marking)
+	defHeader, err := stix.Parse(def)
+	if err != nil {
+		return nil, fmt.Errorf("marking of product %s: %w", p.ID, err)
+	}
+	out = append(out, &liaison.Object{ID: defID, Type: "marking-definition", SpecVersion: "2.1",
+		Version: defHeader.Version(), Raw: def, Origin: p.OriginatorOrg})
+	raw, err := stix.Report(p, refs)
+	if err != nil {
+		return nil, fmt.Errorf("report of product %s: %w", p.ID, err)
+	}
+	h, err := stix.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("report of product %s: %w", p.ID, err)
+	}
+	out = append(out, &liaison.Object{ID: h.ID, Type: h.Type, SpecVersion: h.SpecVersion, Version: h.Version(),
+		Raw: raw, Marking: p.Marking, Rank: rank, Origin: p.OriginatorOrg, ProductID: p.ID, ProductVersion: p.Version,
+		Refs: reportRefs(h)})
+	return out, nil
+}
+
+// reportRefs are the ids that travel with a report: its object_refs, its
+// marking-definitions and its creator's identity.
+func reportRefs(h *stix.Header) []string {
+	refs := slices.Concat(h.ObjectRefs, h.ObjectMarkingRefs)
+	if h.CreatedByRef != "" {
+		refs = append(refs, h.CreatedByRef)
+	}
+	slices.Sort(refs)
+	return slices.Compact(refs)
+}
+
+// putProduct stores the STIX objects of a product version.
+func (d *Desk) putProduct(ctx context.Context, tx liaison.Tx, p *liaison.Product) error {
+	objs, err := d.productObjects(ctx, tx, p, nil)
+	if err != nil {
+		return err
+	}
+	_, err = tx.PutObjects(ctx, objs)
+	return err
+}
+
+// shareProduct puts a product version's STIX objects in the recipient's
+// collection: its report, and the objects the report names, each in its
+// newest version held, as long as that version's own marking does not
+// restrict it more than the product's does (what is more restricted stays
+// home: it was never cleared for release with the product).
+func (d *Desk) shareProduct(ctx context.Context, tx liaison.Tx, p *liaison.Product, to string) error {
+	report, err := tx.ProductObject(ctx, p.ID, p.Version)
+	if liaison.ErrorCode(err) == liaison.ENOTFOUND {
+		if err := d.putProduct(ctx, tx, p); err != nil {
+			return err
+		}
+		report, err = tx.ProductObject(ctx, p.ID, p.Version)
+	}
+	if err != nil {
+		return err
+	}
+	keys := []liaison.ObjectKey{{ID: report.ID, Version: report.Version}}
+	if len(report.Refs) > 0 {
+		refs, err := tx.LatestObjects(ctx, report.Refs)
+		if err != nil {
+			return err
+		}
+		var second []string
+		for _, o := range refs {
+			if !d.travelsWith(o, report) {
+				continue
+			}
+			keys = append(keys, liaison.ObjectKey{ID: o.ID, Version: o.Version})
+			// What an object names to be read (its markings, its creator)
+			// travels with it.
+			for _, r := range o.Refs {
+				if strings.HasPrefix(r, "marking-definition--") || strings.HasPrefix(r, "identity--") {
+					second = append(second, r)
+				}
+			}
+		}
+		if len(second) > 0 {
+			more, err := tx.LatestObjects(ctx, second)
+			if err != nil {
+				return err
+			}
+			for _, o := range more {
+				if d.travelsWith(o, report) {
+					keys = append(keys, liaison.ObjectKey{ID: o.ID, Version: o.Version})
+				}
+			}
+		}
+	}
+	slices.SortFunc(keys, func(a, b liaison.ObjectKey) int {
+		if c := strings.Compare(a.ID, b.ID); c != 0 {
+			return c
+		}
+		return a.Version.Compare(b.Version)
+	})
+	keys = slices.Compact(keys)
+	_, err = tx.ShareObjects(ctx, to, keys)
+	return err
+}
+
+// travelsWith reports whether object o may go wherever product report r
+// goes: unmarked, or no higher in rank and with no caveat the product
+// lacks, and never TLP:RED.
+func (d *Desk) travelsWith(o, r *liaison.Object) bool {
+	m := o.Marking
+	if m.Classification.Scheme == "" {
+		return true
+	}
+	if m.Classification.Scheme == "TLP" && m.Classification.Level == "RED" {
+		return false
+	}
+	if o.Rank > r.Rank {
+		return false
+	}
+	pm := r.Marking
+	switch {
+	case m.OriginatorControl && !pm.OriginatorControl,
+		m.NoForeign && !pm.NoForeign,
+		m.NoOnward && !pm.NoOnward,
+		m.InfoOnly && !pm.InfoOnly,
+		m.LeadOnly && !pm.LeadOnly,
+		m.Handling != "" && m.Handling != pm.Handling,
+		!m.Expires.IsZero() && (pm.Expires.IsZero() || m.Expires.Before(pm.Expires)):
+		return false
+	}
+	if len(m.ReleasableTo) > 0 {
+		if len(pm.ReleasableTo) == 0 {
+			return false
+		}
+		for _, t := range pm.ReleasableTo {
+			if !slices.Contains(m.ReleasableTo, t) {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -85,6 +85,9 @@ func (s *session) CreateProduct(ctx context.Context, dr liaison.ProductDraft) (*
 		if err := tx.CreateProduct(ctx, p, rank); err != nil {
 			return nil, err
 		}
+		if err := s.d.putProduct(ctx, tx, p); err != nil {
+			return nil, err
+		}
 		detail := fmt.Sprintf("v%d %s", p.Version, m.String())
 		if p.ParentID != "" {
 			detail += fmt.Sprintf(" tear-line of %s v%d", p.ParentID, p.ParentVersion)
@@ -339,6 +342,9 @@ func (s *session) Disseminate(ctx context.Context, o liaison.DisseminationOrder)
 			}
 		}
 		if err := tx.CreateDissemination(ctx, d); err != nil {
+			return nil, err
+		}
+		if err := s.d.shareProduct(ctx, tx, in.Product, d.ToOrg); err != nil {
 			return nil, err
 		}
 		out = d

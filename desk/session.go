@@ -120,6 +120,9 @@ func (s *session) CreateOrganisation(ctx context.Context, o *liaison.Organisatio
 		if err := tx.CreateOrganisation(ctx, o); err != nil {
 			return err
 		}
+		if err := s.d.putIdentity(ctx, tx, o); err != nil {
+			return err
+		}
 		return s.record(ctx, tx, "organisation.create", o.ID, "", true, nil, o.Name)
 	})
 }

@@ -317,11 +317,19 @@ func caveatsAllow(d *decision, in *Input, p *liaison.Product) bool {
 		ok = false
 		d.deny(CodeExpired, fmt.Sprintf("%s expired on %s", what, m.Expires.Format(time.DateOnly)))
 	}
-	// TLP:RED is for its named recipients only: it never leaves the node
-	// that holds it, whoever asks, and no consent lifts that.
+	// TLP:RED is for the recipients its originator names, and no further:
+	// only the originator sends it, and only what one of its officers
+	// wrote (an imported product, which nobody on the node wrote, was
+	// received, so it never leaves the node). No consent lifts that.
 	if m.Classification.Scheme == "TLP" && m.Classification.Level == "RED" {
-		ok = false
-		d.deny(CodeTLPRed, fmt.Sprintf("%s is TLP:RED: for its named recipients only, it never leaves the node", what))
+		switch {
+		case p != in.Product || p.OriginatorOrg != in.Org.ID:
+			ok = false
+			d.deny(CodeTLPRed, fmt.Sprintf("%s is TLP:RED: for its named recipients only, it may not be passed on", what))
+		case p.OriginatorOfficer == "":
+			ok = false
+			d.deny(CodeTLPRed, fmt.Sprintf("%s is TLP:RED and was received by import: it never leaves the node", what))
+		}
 	}
 	if m.NoForeign {
 		country := ""

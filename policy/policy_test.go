@@ -141,8 +141,12 @@ func TestDecide(t *testing.T) {
 		{"REL TO excludes a recipient outside the list", liaison.ActionDisseminate, func(in *policy.Input) { in.Product.Marking.ReleasableTo = []string{"DE", "NL"} }, false, []string{policy.CodeReleasability}},
 		{"REL TO a membership includes its members", liaison.ActionDisseminate, func(in *policy.Input) { in.Product.Marking.ReleasableTo = []string{"EU"} }, true, nil},
 		{"expired material is not disseminated", liaison.ActionDisseminate, func(in *policy.Input) { in.Product.Marking.Expires = now.AddDate(0, 0, -1).Truncate(24 * time.Hour) }, false, []string{policy.CodeExpired}},
-		{"TLP:RED never leaves the node, even from its originator", liaison.ActionDisseminate, func(in *policy.Input) {
+		{"TLP:RED goes from its originator to a named recipient", liaison.ActionDisseminate, func(in *policy.Input) {
 			in.Product.Marking = marking.Marking{Classification: marking.Classification{Scheme: "TLP", Level: "RED"}}
+		}, true, nil},
+		{"TLP:RED that came by import never leaves the node", liaison.ActionDisseminate, func(in *policy.Input) {
+			in.Product.Marking = marking.Marking{Classification: marking.Classification{Scheme: "TLP", Level: "RED"}}
+			in.Product.OriginatorOfficer = ""
 		}, false, []string{policy.CodeTLPRed}},
 		{"TLP:RED is not forwarded even with the originator's consent", liaison.ActionForward, func(in *policy.Input) {
 			in.Product.Marking = marking.Marking{Classification: marking.Classification{Scheme: "TLP", Level: "RED"}}

@@ -129,7 +129,7 @@ func (tx *Tx) CreateProduct(ctx context.Context, p *liaison.Product, rank int) e
 		}
 	}
 
-	origins := []string{p.OriginatorOrg}
+	origins := append([]string{p.OriginatorOrg}, p.Origins...)
 	if p.ParentID != "" {
 		var parentOrigins string
 		err := tx.queryRow(ctx, qProductOrigins, p.ParentID, p.ParentVersion).Scan(&parentOrigins)

@@ -112,6 +112,9 @@ only its id(s), one per line, for scripts.`,
 		a.interactionCommand(),
 		a.breachCommand(),
 		a.auditCommand(),
+		a.importCommand(),
+		a.exportCommand(),
+		a.taxiiCommand(),
 	)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{cmd: cmd.CommandPath(), msg: err.Error()}

@@ -1,0 +1,540 @@
+package desk
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/liaison-dev/liaison"
+	"github.com/liaison-dev/liaison/marking"
+	"github.com/liaison-dev/liaison/stix"
+)
+
+// ImportOptions configure an import of STIX objects.
+type ImportOptions struct {
+	// Origin is the organisation the objects come from: their originator
+	// for the third-party rule. "" is the home organisation.
+	Origin string
+	// DefaultMarking is the banner given to reports that carry no marking
+	// of their own: they become products, and a product needs one. ""
+	// means DefaultImportMarking.
+	DefaultMarking string
+	// Validate checks every object against the OASIS STIX 2.1 JSON
+	// schemas as well, beyond the structural checks every object gets.
+	Validate bool
+	// Source says where the objects come from (a file, a TAXII server),
+	// for the audit chain.
+	Source string
+	// BatchSize is how many objects one transaction stores; 0 means 2000.
+	BatchSize int
+}
+
+// DefaultImportMarking marks imported reports that carry no marking: what
+// is not marked may still be shared with partners under an agreement, but
+// not passed on by them.
+const DefaultImportMarking = "TLP:AMBER"
+
+// maxPendingBytes bounds the objects an import holds back because they
+// name a marking-definition not yet seen (bundles may define markings
+// after the objects that use them).
+const maxPendingBytes = 64 << 20
+
+// ImportResult is what became of one object of an import.
+type ImportResult struct {
+	// Index is the object's position in the import, from 0.
+	Index int
+	ID    string
+	Type  string
+	// Version is the version's STIX timestamp, "" for objects without one.
+	Version string
+	// Stored is true for a version the node did not hold; false with a
+	// nil Err for one it held already.
+	Stored bool
+	// Product names the product a report became, if it did.
+	Product string
+	// Err says why the object was rejected.
+	Err error
+	// Message is a short note on a success (e.g. "duplicate").
+	Message string
+}
+
+// ImportReport sums an import up.
+type ImportReport struct {
+	Read       int            `json:"read"`
+	Stored     int            `json:"stored"`
+	Duplicates int            `json:"duplicates"`
+	Rejected   int            `json:"rejected"`
+	Products   int            `json:"products"`
+	ByType     map[string]int `json:"by_type"` // stored versions, by STIX type
+}
+
+// Importer stores STIX objects in the node, batch by batch, each object
+// on its own: one that is malformed, names an unknown marking or fails
+// validation is rejected with its reason and the others go on. Reports
+// become products (new versions of them when a newer version arrives),
+// marked by the object's own markings, which the policy then enforces.
+// Create one with Desk.NewImporter; it is not safe for concurrent use.
+type Importer struct {
+	s            *session
+	opts         ImportOptions
+	node         *liaison.Node
+	origin       *liaison.Organisation
+	def          marking.Marking
+	valid        *stix.Validator
+	report       ImportReport
+	next         int // index of the next object
+	batch        []item
+	pending      []item
+	pendingBytes int
+	// markings caches resolved marking-definitions: id → handling, and
+	// whether the definition carries any.
+	markings map[string]resolvedMarking
+	onResult func(ImportResult)
+}
+
+type resolvedMarking struct {
+	m  marking.Marking
+	ok bool
+}
+
+type item struct {
+	index int
+	raw   json.RawMessage
+	h     *stix.Header
+}
+
+// NewImporter returns an importer acting for officer o. Importing for the
+// home organisation takes a role that may write products; importing in
+// the name of a partner (opts.Origin) takes the home organisation's
+// administrator, or an officer of that partner.
+func (d *Desk) NewImporter(ctx context.Context, o *liaison.Officer, opts ImportOptions) (*Importer, error) {
+	s := &session{d: d, me: o}
+	n, err := d.Node(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Origin == "" {
+		opts.Origin = n.HomeOrg
+	}
+	if err := s.requireRole("importing STIX objects", writerRoles...); err != nil {
+		return nil, err
+	}
+	if opts.Origin != o.OrgID && !(o.OrgID == n.HomeOrg && o.Role == liaison.RoleAdmin) {
+		return nil, liaison.Errorf(liaison.EFORBIDDEN, "only the home organisation's administrator may import in the name of %s", opts.Origin)
+	}
+	var origin *liaison.Organisation
+	err = d.store.View(ctx, func(tx liaison.Tx) (err error) {
+		origin, err = d.organisation(ctx, tx, opts.Origin)
+		return err
+	})
+	if err != nil {
+		if liaison.ErrorCode(err) == liaison.ENOTFOUND {
+			return nil, liaison.Errorf(liaison.EINVALID, "import: origin %q is not a registered organisation", opts.Origin)
+		}
+		return nil, err
+	}
+	if opts.DefaultMarking == "" {
+		opts.DefaultMarking = DefaultImportMarking
+	}
+	def, err := d.marks.Parse(opts.DefaultMarking)
+	if err != nil {
+		return nil, markingError("import default marking", err)
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 2000
+	}
+	im := &Importer{s: s, opts: opts, node: n, origin: origin, def: def,
+		markings: map[string]resolvedMarking{}, report: ImportReport{ByType: map[string]int{}}}
+	if opts.Validate {
+		if im.valid, err = d.validator(); err != nil {
+			return nil, err
+		}
+	}
+	return im, nil
+}
+
+// validator returns the desk's STIX schema validator, loaded once.
+func (d *Desk) validator() (*stix.Validator, error) {
+	d.validOnce.Do(func() { d.valid, d.validErr = stix.NewValidator() })
+	return d.valid, d.validErr
+}
+
+// OnResult sets a function called with the result of every object, in
+// the order the objects are settled (objects held back for a marking
+// defined later in the input are settled last).
+func (im *Importer) OnResult(fn func(ImportResult)) { im.onResult = fn }
+
+// Report returns the counts so far.
+func (im *Importer) Report() ImportReport { return im.report }
+
+// Add imports objects, storing them a batch at a time. It returns an error
+// only when the store fails; what is wrong with an object is its result.
+func (im *Importer) Add(ctx context.Context, objects []json.RawMessage) error {
+	for _, raw := range objects {
+		im.batch = append(im.batch, item{index: im.next, raw: raw})
+		im.next++
+		if len(im.batch) >= im.opts.BatchSize {
+			if err := im.flush(ctx, false); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Reject counts an object the caller could not even read (say, an array
+// element that is not a JSON object) as rejected, with its reason.
+func (im *Importer) Reject(err error) {
+	im.settle(ImportResult{Index: im.next, Err: err})
+	im.next++
+}
+
+// Flush stores the objects added so far, but for those held back for a
+// marking-definition not seen yet.
+func (im *Importer) Flush(ctx context.Context) error { return im.flush(ctx, false) }
+
+// Pending returns how many objects are held back for a marking-definition
+// not seen yet.
+func (im *Importer) Pending() int { return len(im.pending) }
+
+// Close stores what is left, settles the objects held back for their
+// markings (rejecting those whose marking never came), and reports.
+func (im *Importer) Close(ctx context.Context) error {
+	if err := im.flush(ctx, false); err != nil {
+		return err
+	}
+	if len(im.pending) == 0 {
+		return nil
+	}
+	im.batch, im.pending, im.pendingBytes = im.pending, nil, 0
+	sort.Slice(im.batch, func(i, j int) bool { return im.batch[i].index < im.batch[j].index })
+	return im.flush(ctx, true)
+}
+
+func (im *Importer) settle(r ImportResult) {
+	im.report.Read++
+	switch {
+	case r.Err != nil:
+		im.report.Rejected++
+	case r.Stored:
+		im.report.Stored++
+		im.report.ByType[r.Type]++
+	default:
+		im.report.Duplicates++
+	}
+	if r.Product != "" && r.Stored {
+		im.report.Products++
+	}
+	if im.onResult != nil {
+		im.onResult(r)
+	}
+}
+
+// errUnknownMarking is why an object waits for a marking-definition.
+var errUnknownMarking = errors.New("unknown marking")
+
+// flush stores the batch in one transaction. final means objects naming
+// unknown markings are rejected rather than held back.
+func (im *Importer) flush(ctx context.Context, final bool) error {
+	if len(im.batch) == 0 {
+		return nil
+	}
+	batch := im.batch
+	im.batch = im.batch[:0:0]
+	var results []ImportResult
+	var held []item
+	err := im.s.d.store.Update(ctx, func(tx liaison.Tx) error {
+		results, held = results[:0], held[:0]
+		objs := make([]*liaison.Object, 0, len(batch))
+		idx := make([]int, 0, len(batch)) // results index of each obj
+		for _, it := range batch {
+			r := ImportResult{Index: it.index}
+			obj, err := im.object(ctx, tx, &it, &r)
+			switch {
+			case errors.Is(err, errUnknownMarking) && !final && im.pendingBytes+len(it.raw) <= maxPendingBytes:
+				held = append(held, it)
+				continue
+			case errors.Is(err, errUnknownMarking):
+				r.Err = liaison.Errorf(liaison.EMARKING, "%v: no such marking-definition in the input or on this node", err)
+			case err != nil && !isDomain(err):
+				return err
+			case err != nil:
+				r.Err = err
+			default:
+				objs = append(objs, obj)
+				idx = append(idx, len(results))
+			}
+			results = append(results, r)
+		}
+		stored, err := tx.PutObjects(ctx, objs)
+		if err != nil {
+			return err
+		}
+		var share []liaison.ObjectKey
+		for i, ok := range stored {
+			r := &results[idx[i]]
+			r.Stored = ok
+			if !ok {
+				r.Message = "duplicate: this version is held already"
+				r.Product = ""
+				continue
+			}
+			if im.origin.ID != im.node.HomeOrg {
+				share = append(share, liaison.ObjectKey{ID: objs[i].ID, Version: objs[i].Version})
+			}
+		}
+		if len(share) > 0 {
+			if _, err := tx.ShareObjects(ctx, im.origin.ID, share); err != nil {
+				return err
+			}
+		}
+		return im.audit(ctx, tx, results)
+	})
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	for _, it := range held {
+		im.pendingBytes += len(it.raw)
+	}
+	im.pending = append(im.pending, held...)
+	for _, r := range results {
+		im.settle(r)
+	}
+	return nil
+}
+
+// isDomain reports whether err is one of liaison's coded errors.
+func isDomain(err error) bool {
+	var e *liaison.Error
+	return errors.As(err, &e)
+}
+
+// audit records one event for a batch.
+func (im *Importer) audit(ctx context.Context, tx liaison.Tx, results []ImportResult) error {
+	stored, dup, rejected := 0, 0, 0
+	for _, r := range results {
+		switch {
+		case r.Err != nil:
+			rejected++
+		case r.Stored:
+			stored++
+		default:
+			dup++
+		}
+	}
+	if len(results) == 0 {
+		return nil
+	}
+	detail := fmt.Sprintf("%d stored, %d held already, %d rejected", stored, dup, rejected)
+	if im.opts.Source != "" {
+		detail += " from " + im.opts.Source
+	}
+	return im.s.record(ctx, tx, "objects.import", fmt.Sprintf("objects %d-%d", results[0].Index, results[len(results)-1].Index),
+		im.origin.ID, true, nil, detail)
+}
+
+// object checks one object and turns it into what the store keeps; for a
+// report, it also makes the product. Errors that are the object's fault
+// are *liaison.Error; errUnknownMarking holds it back.
+func (im *Importer) object(ctx context.Context, tx liaison.Tx, it *item, r *ImportResult) (*liaison.Object, error) {
+	h := it.h
+	if h == nil {
+		var err error
+		if h, err = stix.Parse(it.raw); err != nil {
+			if h != nil {
+				r.ID, r.Type = h.ID, h.Type
+			}
+			return nil, err
+		}
+		it.h = h
+	}
+	r.ID, r.Type = h.ID, h.Type
+	if v := h.Version(); !v.IsZero() {
+		r.Version = v.UTC().Format("2006-01-02T15:04:05.000Z")
+	}
+	if im.valid != nil {
+		if err := im.valid.Validate(it.raw); err != nil {
+			return nil, liaison.Errorf(liaison.EINVALID, "%s: %v", h.ID, err)
+		}
+	}
+	if h.Type == "marking-definition" {
+		m, ok, err := stix.MarkingFromDefinition(h)
+		if err != nil {
+			return nil, liaison.Errorf(liaison.EINVALID, "%s: %v", h.ID, err)
+		}
+		im.markings[h.ID] = resolvedMarking{m: m, ok: ok}
+	}
+	m, marked, err := im.markingOf(ctx, tx, h)
+	if err != nil {
+		return nil, err
+	}
+	obj := &liaison.Object{ID: h.ID, Type: h.Type, SpecVersion: h.SpecVersion, Version: h.Version(),
+		Raw: it.raw, Origin: im.origin.ID, Refs: objectRefs(h)}
+	if marked {
+		rank, err := im.s.d.marks.Rank(m.Classification)
+		if err != nil {
+			return nil, liaison.Errorf(liaison.EMARKING, "%s: marking %s: %v", h.ID, m, err)
+		}
+		obj.Marking, obj.Rank = m, rank
+	}
+	if h.Type == "report" {
+		p, err := im.product(ctx, tx, h, m, marked)
+		if err != nil {
+			return nil, err
+		}
+		if p != nil {
+			obj.ProductID, obj.ProductVersion = p.ID, p.Version
+			obj.Marking = p.Marking
+			obj.Rank, _ = im.s.d.marks.Rank(p.Marking.Classification)
+			r.Product = p.ID
+		}
+	}
+	return obj, nil
+}
+
+// objectRefs are the ids that travel with an object when it is shared.
+func objectRefs(h *stix.Header) []string {
+	if h.Type == "report" {
+		return reportRefs(h)
+	}
+	refs := slices.Clone(h.ObjectMarkingRefs)
+	if h.CreatedByRef != "" {
+		refs = append(refs, h.CreatedByRef)
+	}
+	slices.Sort(refs)
+	return slices.Compact(refs)
+}
+
+// markingOf resolves an object's handling, looking marking-definitions up
+// in the import and then in the store.
+func (im *Importer) markingOf(ctx context.Context, tx liaison.Tx, h *stix.Header) (marking.Marking, bool, error) {
+	for _, ref := range h.ObjectMarkingRefs {
+		if _, ok := stix.TLPLevel(ref); ok {
+			continue
+		}
+		if _, ok := im.markings[ref]; ok {
+			continue
+		}
+		page, err := tx.QueryObjects(ctx, liaison.ObjectScope{MaxRank: marking.RankTopSecret},
+			liaison.ObjectQuery{IDs: []string{ref}, Limit: 1})
+		if err != nil {
+			return marking.Marking{}, false, err
+		}
+		if len(page.Objects) == 0 {
+			return marking.Marking{}, false, fmt.Errorf("%s: %w %s", h.ID, errUnknownMarking, ref)
+		}
+		dh, err := stix.Parse(page.Objects[0].Raw)
+		if err != nil {
+			return marking.Marking{}, false, err
+		}
+		m, ok, err := stix.MarkingFromDefinition(dh)
+		if err != nil {
+			return marking.Marking{}, false, err
+		}
+		im.markings[ref] = resolvedMarking{m: m, ok: ok}
+	}
+	m, ok, err := stix.MarkingOf(h, func(id string) (marking.Marking, bool) {
+		rm, found := im.markings[id]
+		return rm.m, found
+	})
+	if err != nil {
+		return marking.Marking{}, false, liaison.Errorf(liaison.EMARKING, "%s: %v", h.ID, err)
+	}
+	return m, ok, nil
+}
+
+// product makes the product a report stands for, or its next version; it
+// returns nil when the report is an older version than the product's
+// newest (kept as an object only).
+func (im *Importer) product(ctx context.Context, tx liaison.Tx, h *stix.Header, m marking.Marking, marked bool) (*liaison.Product, error) {
+	draft, ext, err := stix.ProductDraftFromReport(h)
+	if err != nil {
+		return nil, liaison.Errorf(liaison.EINVALID, "%s: %v", h.ID, err)
+	}
+	d := im.s.d
+	id := strings.TrimPrefix(h.ID, "report--")
+	originator := im.origin.ID
+	if ext != nil && ext.Originator != "" {
+		if _, err := d.organisation(ctx, tx, ext.Originator); err == nil {
+			originator = ext.Originator
+		}
+	}
+	prev, err := tx.Product(ctx, id, 0)
+	switch {
+	case liaison.ErrorCode(err) == liaison.ENOTFOUND:
+		prev = nil
+	case err != nil:
+		return nil, err
+	case prev.OriginatorOrg != originator:
+		return nil, liaison.Errorf(liaison.ECONFLICT, "%s: product %s is originated by %s, not %s", h.ID, id, prev.OriginatorOrg, originator)
+	default:
+		latest, err := tx.LatestObjects(ctx, []string{h.ID})
+		if err != nil {
+			return nil, err
+		}
+		if len(latest) > 0 && !h.Version().After(latest[0].Version) {
+			return nil, nil
+		}
+	}
+	if !marked {
+		m = im.def
+	}
+	p := &liaison.Product{ID: id, Title: draft.Title, Body: draft.Body, Topics: draft.Topics, Marking: m,
+		OriginatorOrg: originator, Reliability: draft.Reliability,
+		Credibility: draft.Credibility, OriginNode: im.node.ID, CreatedAt: h.Version()}
+	if p.CreatedAt.IsZero() {
+		p.CreatedAt = d.clock.Now()
+	}
+	if ext != nil {
+		p.Origins = ext.Origins
+		if ext.OriginNode != "" {
+			p.OriginNode = ext.OriginNode
+		}
+		if ext.ParentID != "" {
+			if _, err := tx.Product(ctx, ext.ParentID, ext.ParentVersion); err == nil {
+				p.ParentID, p.ParentVersion = ext.ParentID, ext.ParentVersion
+			}
+		}
+	}
+	if err := p.Normalise(); err != nil {
+		return nil, liaison.Errorf(liaison.EINVALID, "%s: %v", h.ID, err)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, liaison.Errorf(liaison.EINVALID, "%s: %v", h.ID, err)
+	}
+	rank, err := d.marks.Rank(m.Classification)
+	if err != nil {
+		return nil, liaison.Errorf(liaison.EMARKING, "%s: %v", h.ID, err)
+	}
+	if err := tx.CreateProduct(ctx, p, rank); err != nil {
+		return nil, err
+	}
+	if originator != im.node.HomeOrg {
+		// The home organisation holds what a partner gave it, as if the
+		// partner had disseminated it.
+		dis := &liaison.Dissemination{ID: liaison.NewID(), ProductID: p.ID, ProductVersion: p.Version,
+			FromOrg: originator, ToOrg: im.node.HomeOrg, OfficerID: im.s.me.ID, Action: liaison.ActionDisseminate,
+			Decision: liaison.Decision{Allowed: true, Reasons: []liaison.Reason{{Code: "imported",
+				Message: "received from " + originator + " by import"}}}, CreatedAt: d.clock.Now()}
+		if err := tx.CreateDissemination(ctx, dis); err != nil {
+			return nil, err
+		}
+	}
+	detail := fmt.Sprintf("v%d %s imported from %s", p.Version, m.String(), im.opts.Source)
+	if err := im.s.record(ctx, tx, "product.import", p.ID, originator, true, nil, detail); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// validator state of a Desk (see Desk.validator).
+type validatorState struct {
+	validOnce sync.Once
+	valid     *stix.Validator
+	validErr  error
+}
