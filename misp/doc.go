@@ -22,16 +22,20 @@
 // # Markings
 //
 // Each produced object carries one TLP 2.0 marking-definition id (from
-// package stix) in object_marking_refs. The level of an attribute is:
+// package stix) in object_marking_refs. The level of an attribute is the
+// most restrictive of two levels:
 //
-//  1. the most restrictive TLP tag on the attribute itself, else
-//  2. the most restrictive TLP tag on the event, else
-//  3. the attribute's distribution; 5 (inherit) defers to its MISP
-//     object's distribution, and an object's 5 to the event's level.
+//  1. its tag level: the most restrictive TLP tag on the attribute itself,
+//     else the most restrictive TLP tag on the event, else none;
+//  2. its distribution level: the attribute's distribution; 5 (inherit)
+//     defers to its MISP object's distribution, and an object's 5 to the
+//     event's distribution.
 //
-// The event's level (for the report and the identity) is its most
-// restrictive TLP tag, else its distribution. TLP tags, matched without
-// regard to case or surrounding space:
+// Without a TLP tag the distribution level alone decides. The event's level
+// (for the report and the identity) is likewise the more restrictive of
+// its most restrictive TLP tag and its distribution; an event's
+// distribution 5, which MISP does not allow, is RED. TLP tags, matched
+// without regard to case or surrounding space:
 //
 //	tag                  level
 //	tlp:clear, tlp:white CLEAR
@@ -49,14 +53,28 @@
 //	2 connected communities     GREEN
 //	3 all communities           CLEAR
 //	4 sharing group             AMBER+STRICT
-//	5 inherit event             the parent's level
+//	5 inherit event             the object's distribution, then the
+//	                            event's (RED for an event)
 //	missing or any other value  RED (what we cannot read we do not share)
 //
-// A TLP tag wins over a distribution even when the distribution is the more
-// restrictive (tlp:green on an event, distribution 0 on one of its
-// attributes gives GREEN): the tag is the handling its author chose, the
-// distribution only how far MISP synchronises. Options.Floor raises every
-// level below it to it.
+// Level of an attribute, for some tags and distributions:
+//
+//	TLP tag (own, else event's)  distribution           level
+//	none                         0                      RED
+//	none                         5, object's 4          AMBER+STRICT
+//	none                         5, event's 2           GREEN
+//	tlp:green                    0                      RED
+//	tlp:clear                    1                      AMBER
+//	tlp:red                      3                      RED
+//	tlp:amber                    5, event's 3           AMBER
+//
+// Neither a TLP tag nor a distribution can widen what the other allows
+// (tlp:green on an event, distribution 0 on one of its attributes gives
+// RED): the distribution is how far the originator let MISP share the
+// data, the tag the handling they asked of those who receive it, and
+// liaison passes data only to parties both permit. An attribute's own tag
+// does replace the event's, in either direction, as the handling its
+// author chose for it. Options.Floor raises every level below it to it.
 //
 // # Objects produced
 //

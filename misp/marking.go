@@ -95,12 +95,14 @@ func DistributionLevel(distribution int) string {
 
 // Marking returns the TLP 2.0 level ("CLEAR", "GREEN", "AMBER",
 // "AMBER+STRICT" or "RED") for something carrying the given MISP tags and
-// distribution: the most restrictive TLP tag if any tag names one (see
-// TagLevel), otherwise DistributionLevel(distribution). It returns "" only
-// for distribution 5 without a TLP tag, meaning "inherit the parent's".
+// distribution: the more restrictive of its TLP tags' level (the most
+// restrictive tag naming one, see TagLevel) and DistributionLevel
+// (distribution), so that neither widens what the other allows
+// (tlp:green with distribution 0 is RED). Without a TLP tag it is the
+// distribution's level alone. It returns "" only for distribution 5
+// without a TLP tag, meaning "inherit the parent's"; with a tag and
+// distribution 5 it is the tag's level, and the caller should still take
+// the stricter of it and the parent's distribution level.
 func Marking(tags []string, distribution int) string {
-	if level := tagsLevel(tags); level != "" {
-		return level
-	}
-	return DistributionLevel(distribution)
+	return stricter(tagsLevel(tags), DistributionLevel(distribution))
 }

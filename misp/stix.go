@@ -51,11 +51,11 @@ func (e *Event) STIX(opts Options) ([]json.RawMessage, error) {
 	}
 	c := &converter{e: e, floor: opts.Floor, seen: map[string]bool{}}
 	c.eventTagLevel = tagsLevel(e.Tags)
-	c.eventLevel = Marking(e.Tags, e.Distribution)
-	if c.eventLevel == "" { // an event cannot inherit
-		c.eventLevel = LevelRed
+	c.eventDistLevel = DistributionLevel(e.Distribution)
+	if c.eventDistLevel == "" { // an event cannot inherit: 5 is unreadable
+		c.eventDistLevel = LevelRed
 	}
-	c.eventLevel = c.raise(c.eventLevel)
+	c.eventLevel = c.raise(stricter(c.eventTagLevel, c.eventDistLevel))
 	c.modified = e.Timestamp
 	c.created = e.Date
 	if c.created.IsZero() || c.created.After(c.modified) {
@@ -113,6 +113,7 @@ type converter struct {
 	floor             string
 	eventLevel        string // the event's TLP level, floor applied
 	eventTagLevel     string // the level of the event's TLP tags, or ""
+	eventDistLevel    string // the level of the event's distribution (5: RED)
 	created, modified time.Time
 	identity, report  string
 	refs              []string // ids for the report's object_refs
@@ -121,25 +122,25 @@ type converter struct {
 
 func (c *converter) raise(level string) string { return stricter(level, c.floor) }
 
-// level is the TLP level of an attribute (in MISP object o, or nil): its
-// own TLP tags, else the event's TLP tags, else its distribution, where
-// "inherit" defers to the object's and then the event's.
+// level is the TLP level of an attribute (in MISP object o, or nil): the
+// stricter of its TLP tag level (its own TLP tags, else the event's) and
+// its distribution level, where "inherit" defers to the object's
+// distribution and then the event's. Either alone may only narrow what the
+// other allows: a tag cannot widen a distribution, nor a distribution a tag.
 func (c *converter) level(a Attribute, o *Object) string {
-	level := tagsLevel(a.Tags)
-	if level == "" {
-		level = c.eventTagLevel
+	tag := tagsLevel(a.Tags)
+	if tag == "" {
+		tag = c.eventTagLevel
 	}
-	if level == "" {
-		d := a.Distribution
-		if d == DistInherit && o != nil {
-			d = o.Distribution
-		}
-		level = DistributionLevel(d)
+	d := a.Distribution
+	if d == DistInherit && o != nil {
+		d = o.Distribution
 	}
-	if level == "" {
-		return c.eventLevel
+	dist := DistributionLevel(d)
+	if dist == "" { // inherit, from the attribute or its object
+		dist = c.eventDistLevel
 	}
-	return c.raise(level)
+	return c.raise(stricter(tag, dist))
 }
 
 func marking(level string) []string {

@@ -126,48 +126,50 @@ func TestEventSTIXFixture(t *testing.T) {
 		t.Errorf("produced %d objects, want 25 (report, identity, 23 from 22 attributes)", len(raws))
 	}
 	a := func(n string) string { return "a0000001-0000-4000-8000-0000000000" + n }
+	// The event is TLP:GREEN with distribution 1 (this community only,
+	// AMBER): attributes that inherit both are AMBER, the stricter.
 	tests := []struct {
 		id      string
 		tlp     string
 		pattern string         // for indicators
 		props   map[string]any // further properties that must be equal
 	}{
-		{"indicator--" + a("01"), "GREEN", `[ipv4-addr:value = '198.51.100.23']`,
+		{"indicator--" + a("01"), "AMBER", `[ipv4-addr:value = '198.51.100.23']`,
 			map[string]any{"description": "C2 server", "valid_from": "2024-03-15T10:36:40.000Z", "x_misp_category": "Network activity"}},
 		{"indicator--" + a("02"), "RED", `[domain-name:value = 'paper-lantern.example']`, nil},
-		{"indicator--" + a("03"), "GREEN", `[url:value = 'https://paper-lantern.example/o\'brien\\path?q=1']`, nil},
-		{"indicator--" + a("04"), "GREEN", `[file:hashes.'SHA-256' = '` + sha256Dropper + `']`, nil},
-		{"indicator--" + a("05"), "GREEN", `[file:name = 'invoice.doc' AND file:hashes.MD5 = '` + md5Invoice + `']`, nil},
-		{"ipv4-addr--" + a("06"), "GREEN", "", map[string]any{"value": "203.0.113.7", "x_misp_type": "ip-src"}},
+		{"indicator--" + a("03"), "AMBER", `[url:value = 'https://paper-lantern.example/o\'brien\\path?q=1']`, nil},
+		{"indicator--" + a("04"), "AMBER", `[file:hashes.'SHA-256' = '` + sha256Dropper + `']`, nil},
+		{"indicator--" + a("05"), "AMBER", `[file:name = 'invoice.doc' AND file:hashes.MD5 = '` + md5Invoice + `']`, nil},
+		{"ipv4-addr--" + a("06"), "AMBER", "", map[string]any{"value": "203.0.113.7", "x_misp_type": "ip-src"}},
 		{"domain-name--" + a("07"), "AMBER+STRICT", "", map[string]any{"value": "mail.paper-lantern.example",
 			"x_misp_tags": []any{`osint:source-type="blog-post"`}}},
-		{"email-addr--" + a("08"), "GREEN", "", map[string]any{"value": "attacker@paper-lantern.example"}},
-		{"indicator--" + a("09"), "GREEN", `[windows-registry-key:key = 'HKEY_LOCAL_MACHINE\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\lantern']`, nil},
-		{"autonomous-system--" + a("0a"), "GREEN", "", map[string]any{"number": float64(64496)}},
-		{"vulnerability--" + a("0b"), "GREEN", "", map[string]any{"name": "CVE-2023-23397",
+		{"email-addr--" + a("08"), "AMBER", "", map[string]any{"value": "attacker@paper-lantern.example"}},
+		{"indicator--" + a("09"), "AMBER", `[windows-registry-key:key = 'HKEY_LOCAL_MACHINE\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\lantern']`, nil},
+		{"autonomous-system--" + a("0a"), "AMBER", "", map[string]any{"number": float64(64496)}},
+		{"vulnerability--" + a("0b"), "AMBER", "", map[string]any{"name": "CVE-2023-23397",
 			"description":         "Outlook elevation of privilege",
 			"external_references": []any{map[string]any{"source_name": "cve", "external_id": "CVE-2023-23397"}}}},
-		{"note--" + a("0c"), "GREEN", "", map[string]any{"content": "The actor reused infrastructure from its 2023 campaign.",
+		{"note--" + a("0c"), "AMBER", "", map[string]any{"content": "The actor reused infrastructure from its 2023 campaign.",
 			"object_refs": []any{"report--" + fixtureEvent}}},
-		{"x-misp-attribute--" + a("0d"), "GREEN", "", map[string]any{"x_misp_type": "link",
+		{"x-misp-attribute--" + a("0d"), "AMBER", "", map[string]any{"x_misp_type": "link",
 			"x_misp_value": "https://blog.example.org/paper-lantern", "x_misp_to_ids": false}},
-		{"indicator--" + a("0e"), "GREEN", `[network-traffic:dst_ref.type = 'ipv6-addr' AND network-traffic:dst_ref.value = '2001:db8::5' AND network-traffic:dst_port = 443]`, nil},
-		{"domain-name--" + a("0f"), "GREEN", "", map[string]any{"value": "cdn.paper-lantern.example",
+		{"indicator--" + a("0e"), "AMBER", `[network-traffic:dst_ref.type = 'ipv6-addr' AND network-traffic:dst_ref.value = '2001:db8::5' AND network-traffic:dst_port = 443]`, nil},
+		{"domain-name--" + a("0f"), "AMBER", "", map[string]any{"value": "cdn.paper-lantern.example",
 			"resolves_to_refs": []any{"ipv4-addr--666596e3-6283-52b4-abff-278e46d5bfd4"}}},
-		{"ipv4-addr--666596e3-6283-52b4-abff-278e46d5bfd4", "GREEN", "", map[string]any{"value": "198.51.100.24"}},
-		{"indicator--" + a("10"), "GREEN", `[mutex:name = 'Global\\PL_Mutex\'1']`, nil},
-		{"email-message--" + a("11"), "GREEN", "", map[string]any{"subject": "Invitation: ministerial meeting", "is_multipart": false}},
-		{"x-misp-attribute--" + a("13"), "GREEN", "", map[string]any{"x_misp_value": "not-an-ip", "x_misp_to_ids": true,
+		{"ipv4-addr--666596e3-6283-52b4-abff-278e46d5bfd4", "AMBER", "", map[string]any{"value": "198.51.100.24"}},
+		{"indicator--" + a("10"), "AMBER", `[mutex:name = 'Global\\PL_Mutex\'1']`, nil},
+		{"email-message--" + a("11"), "AMBER", "", map[string]any{"subject": "Invitation: ministerial meeting", "is_multipart": false}},
+		{"x-misp-attribute--" + a("13"), "AMBER", "", map[string]any{"x_misp_value": "not-an-ip", "x_misp_to_ids": true,
 			"x_misp_unmapped_reason": `ip-dst value "not-an-ip" is not an IP address or CIDR block`}},
-		// distribution 0 but the event's TLP:GREEN tag comes first
-		{"ipv4-addr--" + a("14"), "GREEN", "", map[string]any{"value": "192.0.2.10",
+		// the event's TLP:GREEN tag, but distribution 0: the stricter
+		{"ipv4-addr--" + a("14"), "RED", "", map[string]any{"value": "192.0.2.10",
 			"x_misp_tags": []any{`misp-galaxy:mitre-attack-pattern="Exfiltration Over C2 Channel - T1041"`}}},
-		{"file--c0000001-0000-4000-8000-000000000001", "GREEN", "", map[string]any{"name": "lantern.dll",
+		{"file--c0000001-0000-4000-8000-000000000001", "AMBER", "", map[string]any{"name": "lantern.dll",
 			"x_misp_object_name": "file", "x_misp_object_relation": "filename", "x_misp_meta_category": "file",
 			"x_misp_object_uuid": "b0000001-0000-4000-8000-000000000001", "x_misp_object_comment": "second stage"}},
-		{"indicator--c0000001-0000-4000-8000-000000000002", "GREEN", `[file:hashes.'SHA-1' = '` + sha1Lantern + `']`,
+		{"indicator--c0000001-0000-4000-8000-000000000002", "AMBER", `[file:hashes.'SHA-1' = '` + sha1Lantern + `']`,
 			map[string]any{"labels": []any{"misp-object:file"}, "modified": "2024-03-15T10:45:00.000Z"}},
-		{"x-misp-attribute--c0000001-0000-4000-8000-000000000003", "GREEN", "", map[string]any{"x_misp_type": "size-in-bytes",
+		{"x-misp-attribute--c0000001-0000-4000-8000-000000000003", "AMBER", "", map[string]any{"x_misp_type": "size-in-bytes",
 			"x_misp_value": "482304", "labels": []any{"misp-object:file"}}},
 	}
 	for _, tc := range tests {
@@ -231,8 +233,8 @@ func TestEventSTIXFixture(t *testing.T) {
 			t.Errorf("report %s = %#v, want %#v", k, rep[k], want)
 		}
 	}
-	if got := markingOf(t, rep); got != "GREEN" {
-		t.Errorf("report marking %s, want GREEN", got)
+	if got := markingOf(t, rep); got != "AMBER" { // TLP:GREEN, distribution 1
+		t.Errorf("report marking %s, want AMBER", got)
 	}
 	var refs []string
 	for _, r := range rep["object_refs"].([]any) {
@@ -249,7 +251,7 @@ func TestEventSTIXFixture(t *testing.T) {
 	if idn == nil {
 		t.Fatalf("no identity %s", fixtureIdentity)
 	}
-	if idn["name"] != "CIRCL" || idn["identity_class"] != "organization" || markingOf(t, idn) != "GREEN" {
+	if idn["name"] != "CIRCL" || idn["identity_class"] != "organization" || markingOf(t, idn) != "AMBER" {
 		t.Errorf("identity %v", idn)
 	}
 }
@@ -306,10 +308,21 @@ func TestMarkingResolution(t *testing.T) {
 		{"event distribution 5 is RED", nil, DistInherit, -2, nil, DistInherit, "", "RED", "RED"},
 		{"odd distribution is RED", nil, 3, -2, nil, 9, "", "RED", "CLEAR"},
 		{"attribute tag beats event tag", []string{"tlp:red"}, 3, -2, []string{"tlp:clear"}, DistInherit, "", "CLEAR", "RED"},
-		{"event tag beats distribution", []string{"tlp:amber"}, 3, -2, nil, DistAll, "", "AMBER", "AMBER"},
-		{"attribute tag beats distribution", nil, 3, -2, []string{"TLP:Amber+Strict"}, DistAll, "", "AMBER+STRICT", "CLEAR"},
+		{"event tag stricter than distribution", []string{"tlp:amber"}, 3, -2, nil, DistAll, "", "AMBER", "AMBER"},
+		{"attribute tag stricter than distribution", nil, 3, -2, []string{"TLP:Amber+Strict"}, DistAll, "", "AMBER+STRICT", "CLEAR"},
 		{"most restrictive attribute tag", nil, 3, -2, []string{"tlp:green", "tlp:red", "tlp:amber"}, DistAll, "", "RED", "CLEAR"},
-		{"white is clear", []string{"tlp:white"}, 0, -2, nil, DistInherit, "", "CLEAR", "CLEAR"},
+		{"white is clear", []string{"tlp:white"}, 3, -2, nil, DistInherit, "", "CLEAR", "CLEAR"},
+		{"event tag green, distribution 0", []string{"tlp:green"}, 2, -2, nil, DistOrganisation, "", "RED", "GREEN"},
+		{"attribute tag green, distribution 0", nil, 3, -2, []string{"tlp:green"}, DistOrganisation, "", "RED", "CLEAR"},
+		{"tag red, distribution 3", nil, 3, -2, []string{"tlp:red"}, DistAll, "", "RED", "CLEAR"},
+		{"tag clear, distribution 1", nil, 3, -2, []string{"tlp:clear"}, DistCommunity, "", "AMBER", "CLEAR"},
+		{"no tag, 5 inherits object's 4", nil, 3, DistSharingGroup, nil, DistInherit, "", "AMBER+STRICT", "CLEAR"},
+		{"tag, 5 inherits object's 0", nil, 3, DistOrganisation, []string{"tlp:clear"}, DistInherit, "", "RED", "CLEAR"},
+		{"event tag, 5 through object 5 to event's 1", []string{"tlp:green"}, 1, DistInherit, nil, DistInherit, "", "AMBER", "AMBER"},
+		{"attribute tag, 5 inherits event's distribution not tag", []string{"tlp:red"}, 2, -2, []string{"tlp:clear"}, DistInherit, "", "GREEN", "RED"},
+		{"event tag clear, event distribution 0", []string{"tlp:clear"}, 0, -2, nil, DistInherit, "", "RED", "RED"},
+		{"event tag red, event distribution 3", []string{"tlp:red"}, 3, -2, nil, DistInherit, "", "RED", "RED"},
+		{"event distribution 5 is RED despite a tag", []string{"tlp:green"}, DistInherit, -2, []string{"tlp:green"}, DistAll, "", "GREEN", "RED"},
 		{"non-TLP tags ignored", []string{"tlp:ex:chr", "pap:red"}, 2, -2, []string{"tlp:unclear"}, DistInherit, "", "GREEN", "GREEN"},
 		{"floor raises", nil, 3, -2, nil, DistConnected, "AMBER", "AMBER", "AMBER"},
 		{"floor keeps stricter", nil, 3, -2, []string{"tlp:red"}, DistConnected, "AMBER", "RED", "AMBER"},
@@ -355,16 +368,26 @@ func TestMarking(t *testing.T) {
 		{nil, 5, ""},
 		{nil, DistUnknown, "RED"},
 		{nil, 17, "RED"},
-		{[]string{"tlp:clear"}, 0, "CLEAR"},
-		{[]string{"tlp:white"}, 0, "CLEAR"},
-		{[]string{" TLP:GREEN "}, 0, "GREEN"},
+		{[]string{"tlp:clear"}, 3, "CLEAR"},
+		{[]string{"tlp:white"}, 3, "CLEAR"},
+		{[]string{" TLP:GREEN "}, 3, "GREEN"},
 		{[]string{"Tlp:Amber"}, 3, "AMBER"},
 		{[]string{"tlp:amber+strict"}, 3, "AMBER+STRICT"},
 		{[]string{"tlp:red"}, 3, "RED"},
 		{[]string{"tlp:green", "tlp:amber+strict", "tlp:amber"}, 3, "AMBER+STRICT"},
-		{[]string{"tlp:clear", "tlp:white"}, 0, "CLEAR"},
+		{[]string{"tlp:clear", "tlp:white"}, 3, "CLEAR"},
 		{[]string{"type:OSINT", "tlp:ex:chr", "tlp:"}, 2, "GREEN"},
+		// the stricter of tag and distribution
+		{[]string{"tlp:green"}, 0, "RED"},
+		{[]string{"tlp:clear", "tlp:white"}, 0, "RED"},
+		{[]string{"tlp:clear"}, 1, "AMBER"},
+		{[]string{"tlp:green"}, 4, "AMBER+STRICT"},
+		{[]string{"tlp:amber+strict"}, 1, "AMBER+STRICT"},
+		{[]string{"tlp:amber"}, 2, "AMBER"},
+		{[]string{"tlp:green"}, DistUnknown, "RED"},
+		{[]string{"tlp:clear"}, 17, "RED"},
 		{[]string{"tlp:red"}, 5, "RED"},
+		{[]string{"tlp:green"}, 5, "GREEN"},
 	}
 	for _, tc := range tests {
 		if got := Marking(tc.tags, tc.dist); got != tc.want {
