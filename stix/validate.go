@@ -149,7 +149,7 @@ func (v *Validator) Types() []string {
 //
 // Malformed JSON is an EBADJSON error.
 func (v *Validator) Validate(raw []byte) error {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	doc, err := decodeJSON(raw)
 	if err != nil {
 		return liaison.Errorf(liaison.EBADJSON, "STIX object: malformed JSON: %v", err)
 	}
