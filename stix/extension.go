@@ -251,11 +251,17 @@ func (e *Extension) setMarking(m marking.Marking) {
 
 // ProductExtension returns the extension of the report of product p: its
 // marking, provenance, grading, topics, ids and parent. The third-party
-// rule is always set: liaison applies it to every product. The officer who
-// wrote the product is not included; people's names stay on their node.
+// rule is always set: liaison applies it to every product. Origins always
+// hold the originator (a product whose origins were not computed yet gets
+// its originator alone). The officer who wrote the product is not
+// included; people's names stay on their node.
 func ProductExtension(p *liaison.Product) *Extension {
+	origins := p.Origins
+	if p.OriginatorOrg != "" && !slices.Contains(origins, p.OriginatorOrg) {
+		origins = append(slices.Clone(origins), p.OriginatorOrg)
+	}
 	e := &Extension{
-		Originator: p.OriginatorOrg, Origins: sortedCopy(p.Origins), ThirdPartyRule: true,
+		Originator: p.OriginatorOrg, Origins: sortedCopy(origins), ThirdPartyRule: true,
 		Reliability: p.Reliability, Credibility: p.Credibility, Topics: sortedCopy(p.Topics),
 		ProductID: p.ID, ProductVersion: p.Version, ParentID: p.ParentID, ParentVersion: p.ParentVersion,
 		OriginNode: p.OriginNode,

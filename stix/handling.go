@@ -54,7 +54,10 @@ func MarkingFromDefinition(h *Header) (m marking.Marking, ok bool, err error) {
 // whether it has any:
 //
 //   - the marking in its liaison extension, when it carries one (that is
-//     lossless, and wins);
+//     lossless, and wins). Not on a marking-definition: the marking its
+//     extension carries is the one it defines, not its own handling (the
+//     definition of SECRET UE is not secret, as that of TLP:RED is not
+//     red);
 //   - otherwise the markings its object_marking_refs and granular markings
 //     refer to (granular markings count as if they applied to the whole
 //     object: liaison handles objects whole). TLP ids are read with
@@ -72,7 +75,7 @@ func MarkingFromDefinition(h *Header) (m marking.Marking, ok bool, err error) {
 // (marking.Marking.WithCaveats). ok is false when the object is unmarked
 // or marked only by statements without handling.
 func MarkingOf(h *Header, lookup func(id string) (marking.Marking, bool)) (m marking.Marking, ok bool, err error) {
-	if h.Extension != nil && h.Extension.HasMarking() {
+	if h.Extension != nil && h.Extension.HasMarking() && h.Type != "marking-definition" {
 		m, err := h.Extension.Marking()
 		if err != nil {
 			return marking.Marking{}, false, liaison.Errorf(liaison.EMARKING, "%s: %v", h.ID, err)

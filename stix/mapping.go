@@ -3,6 +3,7 @@ package stix
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -188,9 +189,10 @@ func Report(p *liaison.Product, objectRefs []string) (json.RawMessage, error) {
 //   - the liaison extension (ProductExtension), which carries the marking,
 //     provenance and grading losslessly.
 //
-// Bad input (an id that is not a UUID, no title, no originator, no
-// creation time, no marking, a reference that is not a STIX id, a first
-// version later than this one) is an EINVALID error.
+// Bad input (an id that is not a UUID, no originator, no creation time, no
+// version, a product that fails liaison.Product.Validate, a reference that
+// is not a STIX id, a first version later than this one) is an EINVALID
+// error (EMARKING for a missing marking).
 func ReportWith(p *liaison.Product, o ReportOptions) (json.RawMessage, error) {
 	switch {
 	case !validUUID(p.ID):
@@ -203,6 +205,11 @@ func ReportWith(p *liaison.Product, o ReportOptions) (json.RawMessage, error) {
 		return nil, liaison.Errorf(liaison.EINVALID, "report of product %s: the product has no creation time", p.ID)
 	case p.Marking.Classification.Scheme == "" || p.Marking.Classification.Level == "":
 		return nil, liaison.Errorf(liaison.EMARKING, "report of product %s: the product has no marking", p.ID)
+	case p.Version < 1:
+		return nil, liaison.Errorf(liaison.EINVALID, "report of product %s: version %d is not a product version", p.ID, p.Version)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("report of product %s: %w", p.ID, err)
 	}
 	first := o.FirstCreated
 	if first.IsZero() {

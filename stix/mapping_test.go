@@ -175,6 +175,11 @@ func TestReportDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c := *p
+	c.Origins = nil
+	if e := stix.ProductExtension(&c); !slices.Equal(e.Origins, []string{p.OriginatorOrg}) {
+		t.Errorf("origins without the originator: %v", e.Origins)
+	}
 	if !slices.Equal(h.ObjectRefs, []string{stix.IdentityID(p.OriginatorOrg)}) || !h.Created.Equal(p.CreatedAt) ||
 		!slices.Equal(h.ReportTypes, []string{"threat-report"}) {
 		t.Errorf("header %+v", h)
@@ -200,6 +205,9 @@ func TestReportDefaults(t *testing.T) {
 	}{
 		{"id not a UUID", func(p *liaison.Product, _ *stix.ReportOptions) { p.ID = "p1" }, "not an RFC 4122 UUID"},
 		{"no title", func(p *liaison.Product, _ *stix.ReportOptions) { p.Title = "" }, "no title"},
+		{"no version", func(p *liaison.Product, _ *stix.ReportOptions) { p.Version = 0 }, "version 0 is not a product version"},
+		{"no topic", func(p *liaison.Product, _ *stix.ReportOptions) { p.Topics = nil }, "at least one topic is required"},
+		{"no grading", func(p *liaison.Product, _ *stix.ReportOptions) { p.Reliability = "" }, "source reliability"},
 		{"no originator", func(p *liaison.Product, _ *stix.ReportOptions) { p.OriginatorOrg = "" }, "no originator"},
 		{"no time", func(p *liaison.Product, _ *stix.ReportOptions) { p.CreatedAt = time.Time{} }, "no creation time"},
 		{"no marking", func(p *liaison.Product, _ *stix.ReportOptions) { p.Marking = marking.Marking{} }, "no marking"},
@@ -457,6 +465,14 @@ func TestMarkingOf(t *testing.T) {
 				t.Errorf("%s: result does not validate: %v", tt.name, err)
 			}
 		}
+	}
+	def, _ := stix.MarkingDefinition(mustMarking(t, "SECRET UE//ORCON"))
+	dh, err := stix.Parse(def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, ok, err := stix.MarkingOf(dh, lookup); ok || err != nil {
+		t.Errorf("the marking-definition of SECRET UE is itself marked %v (%v)", m, err)
 	}
 	if _, _, err := stix.MarkingOf(&stix.Header{ObjectMarkingRefs: []string{copyright}}, nil); err == nil {
 		t.Error("a nil lookup resolved a non-TLP reference")
