@@ -2,10 +2,14 @@ package desk_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/liaison-dev/liaison"
+	"github.com/liaison-dev/liaison/desk"
 	"github.com/liaison-dev/liaison/marking"
 )
 
@@ -60,3 +64,39 @@ func BenchmarkDecideForward(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkImport measures the import of ATT&CK-like objects (those of the
+// ATT&CK for ICS bundle, each given a new id per round so that every one
+// is new), in the importer's batches of one transaction each.
+func BenchmarkImport(b *testing.B) {
+	objs := readObjects(b, attackBundle)
+	ctx := context.Background()
+	f := newFixture(b)
+	admin := whoami(b, f.admin)
+	im, err := f.desk.NewImporter(ctx, admin, desk.ImportOptions{})
+	must(b, err)
+	round := 0
+	n := 0
+	for b.Loop() {
+		batch := make([]json.RawMessage, 0, len(objs))
+		prefix := []byte(fmt.Sprintf("%08x", round))
+		for _, raw := range objs {
+			// New uuids each round (the same in ids and references)
+			// keep every object new.
+			batch = append(batch, uuidPattern.ReplaceAllFunc(raw, func(u []byte) []byte {
+				return append(slices.Clone(prefix), u[8:]...)
+			}))
+		}
+		round++
+		b.StartTimer()
+		must(b, im.Add(ctx, batch))
+		n += len(batch)
+	}
+	must(b, im.Close(ctx))
+	if r := im.Report(); r.Rejected > 0 || r.Stored == 0 {
+		b.Fatalf("import: %+v", r)
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "objects/s")
+}
+
+var uuidPattern = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)

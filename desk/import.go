@@ -94,7 +94,14 @@ type Importer struct {
 	// markings caches resolved marking-definitions: id → handling, and
 	// whether the definition carries any.
 	markings map[string]resolvedMarking
-	onResult func(ImportResult)
+	// notStored holds the marking references the store was asked for in
+	// vain: they can only be defined later in the import.
+	notStored map[string]bool
+	onResult  func(ImportResult)
+	// storing delivers the result of the batch being stored, if any;
+	// failed is the first store failure, after which nothing is stored.
+	storing chan error
+	failed  error
 }
 
 type resolvedMarking struct {
@@ -102,10 +109,14 @@ type resolvedMarking struct {
 	ok bool
 }
 
+// item is one object of an import: its raw JSON, and its header once
+// parsed or why it could not be read.
 type item struct {
-	index int
-	raw   json.RawMessage
-	h     *stix.Header
+	index    int
+	raw      json.RawMessage
+	h        *stix.Header
+	err      error
+	rejected bool // err is final: the object never reached the importer whole
 }
 
 // NewImporter returns an importer acting for officer o. Importing for the
@@ -149,7 +160,7 @@ func (d *Desk) NewImporter(ctx context.Context, o *liaison.Officer, opts ImportO
 		opts.BatchSize = 2000
 	}
 	im := &Importer{s: s, opts: opts, node: n, origin: origin, def: def,
-		markings: map[string]resolvedMarking{}, report: ImportReport{ByType: map[string]int{}}}
+		markings: map[string]resolvedMarking{}, notStored: map[string]bool{}, report: ImportReport{ByType: map[string]int{}}}
 	if opts.Validate {
 		if im.valid, err = d.validator(); err != nil {
 			return nil, err
@@ -176,10 +187,14 @@ func (im *Importer) Report() ImportReport { return im.report }
 // only when the store fails; what is wrong with an object is its result.
 func (im *Importer) Add(ctx context.Context, objects []json.RawMessage) error {
 	for _, raw := range objects {
-		im.batch = append(im.batch, item{index: im.next, raw: raw})
+		// Objects are parsed here, while the batch before is being
+		// stored: parsing and storing run at once, on two cores.
+		it := item{index: im.next, raw: raw}
+		it.h, it.err = stix.Parse(raw)
+		im.batch = append(im.batch, it)
 		im.next++
 		if len(im.batch) >= im.opts.BatchSize {
-			if err := im.flush(ctx, false); err != nil {
+			if err := im.dispatch(ctx, false); err != nil {
 				return err
 			}
 		}
@@ -190,22 +205,59 @@ func (im *Importer) Add(ctx context.Context, objects []json.RawMessage) error {
 // Reject counts an object the caller could not even read (say, an array
 // element that is not a JSON object) as rejected, with its reason.
 func (im *Importer) Reject(err error) {
-	im.settle(ImportResult{Index: im.next, Err: err})
+	im.batch = append(im.batch, item{index: im.next, err: err, rejected: true})
 	im.next++
 }
 
+// dispatch hands the batch to a goroutine that stores it, once the batch
+// before is stored; the importer's state other than the batch being
+// filled is the storing goroutine's until wait returns.
+func (im *Importer) dispatch(ctx context.Context, final bool) error {
+	if err := im.wait(); err != nil {
+		return err
+	}
+	if len(im.batch) == 0 {
+		return nil
+	}
+	batch := im.batch
+	im.batch = make([]item, 0, im.opts.BatchSize)
+	done := make(chan error, 1)
+	im.storing = done
+	go func() { done <- im.flush(ctx, batch, final) }()
+	return nil
+}
+
+// wait waits for the batch being stored, if any.
+func (im *Importer) wait() error {
+	if im.storing == nil {
+		return im.failed
+	}
+	err := <-im.storing
+	im.storing = nil
+	if err != nil && im.failed == nil {
+		im.failed = err
+	}
+	return im.failed
+}
+
 // Flush stores the objects added so far, but for those held back for a
-// marking-definition not seen yet.
-func (im *Importer) Flush(ctx context.Context) error { return im.flush(ctx, false) }
+// marking-definition not seen yet, and waits until they are stored.
+func (im *Importer) Flush(ctx context.Context) error {
+	if err := im.dispatch(ctx, false); err != nil {
+		return err
+	}
+	return im.wait()
+}
 
 // Pending returns how many objects are held back for a marking-definition
-// not seen yet.
+// not seen yet. Call it after Flush.
 func (im *Importer) Pending() int { return len(im.pending) }
 
 // Close stores what is left, settles the objects held back for their
-// markings (rejecting those whose marking never came), and reports.
+// markings (rejecting those whose marking never came), and waits for all
+// of it. Results and the Report are complete once it returns.
 func (im *Importer) Close(ctx context.Context) error {
-	if err := im.flush(ctx, false); err != nil {
+	if err := im.Flush(ctx); err != nil {
 		return err
 	}
 	if len(im.pending) == 0 {
@@ -213,7 +265,10 @@ func (im *Importer) Close(ctx context.Context) error {
 	}
 	im.batch, im.pending, im.pendingBytes = im.pending, nil, 0
 	sort.Slice(im.batch, func(i, j int) bool { return im.batch[i].index < im.batch[j].index })
-	return im.flush(ctx, true)
+	if err := im.dispatch(ctx, true); err != nil {
+		return err
+	}
+	return im.wait()
 }
 
 func (im *Importer) settle(r ImportResult) {
@@ -240,12 +295,7 @@ var errUnknownMarking = errors.New("unknown marking")
 
 // flush stores the batch in one transaction. final means objects naming
 // unknown markings are rejected rather than held back.
-func (im *Importer) flush(ctx context.Context, final bool) error {
-	if len(im.batch) == 0 {
-		return nil
-	}
-	batch := im.batch
-	im.batch = im.batch[:0:0]
+func (im *Importer) flush(ctx context.Context, batch []item, final bool) error {
 	var results []ImportResult
 	var held []item
 	err := im.s.d.store.Update(ctx, func(tx liaison.Tx) error {
@@ -343,15 +393,14 @@ func (im *Importer) audit(ctx context.Context, tx liaison.Tx, results []ImportRe
 // are *liaison.Error; errUnknownMarking holds it back.
 func (im *Importer) object(ctx context.Context, tx liaison.Tx, it *item, r *ImportResult) (*liaison.Object, error) {
 	h := it.h
-	if h == nil {
-		var err error
-		if h, err = stix.Parse(it.raw); err != nil {
-			if h != nil {
-				r.ID, r.Type = h.ID, h.Type
-			}
-			return nil, err
+	if it.err != nil {
+		if h != nil {
+			r.ID, r.Type = h.ID, h.Type
 		}
-		it.h = h
+		if !isDomain(it.err) {
+			return nil, liaison.Errorf(liaison.EINVALID, "%v", it.err)
+		}
+		return nil, it.err
 	}
 	r.ID, r.Type = h.ID, h.Type
 	if v := h.Version(); !v.IsZero() {
@@ -420,12 +469,17 @@ func (im *Importer) markingOf(ctx context.Context, tx liaison.Tx, h *stix.Header
 		if _, ok := im.markings[ref]; ok {
 			continue
 		}
+		if im.notStored[ref] {
+			return marking.Marking{}, false, fmt.Errorf("%s: %w %s", h.ID, errUnknownMarking, ref)
+		}
 		page, err := tx.QueryObjects(ctx, liaison.ObjectScope{MaxRank: marking.RankTopSecret},
 			liaison.ObjectQuery{IDs: []string{ref}, Limit: 1})
 		if err != nil {
 			return marking.Marking{}, false, err
 		}
 		if len(page.Objects) == 0 {
+			// Looked up once: it can only come later in the import.
+			im.notStored[ref] = true
 			return marking.Marking{}, false, fmt.Errorf("%s: %w %s", h.ID, errUnknownMarking, ref)
 		}
 		dh, err := stix.Parse(page.Objects[0].Raw)
