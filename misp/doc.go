@@ -29,7 +29,8 @@
 //     else the most restrictive TLP tag on the event, else none;
 //  2. its distribution level: the attribute's distribution; 5 (inherit)
 //     defers to its MISP object's distribution, and an object's 5 to the
-//     event's distribution.
+//     event's distribution. As in MISP, an attribute goes no further than
+//     its object and its event: their distributions cap its own.
 //
 // Without a TLP tag the distribution level alone decides. The event's level
 // (for the report and the identity) is likewise the more restrictive of

@@ -140,6 +140,14 @@ func (c *converter) level(a Attribute, o *Object) string {
 	if dist == "" { // inherit, from the attribute or its object
 		dist = c.eventDistLevel
 	}
+	// MISP shares an attribute no further than its object and its event:
+	// their distributions cap the attribute's.
+	if o != nil {
+		if od := DistributionLevel(o.Distribution); od != "" {
+			dist = stricter(dist, od)
+		}
+	}
+	dist = stricter(dist, c.eventDistLevel)
 	return c.raise(stricter(tag, dist))
 }
 
