@@ -136,3 +136,22 @@ func BenchmarkValidate(b *testing.B) {
 		i++
 	}
 }
+
+// TestValidateConcurrent validates from several goroutines at once (run
+// with -race).
+func TestValidateConcurrent(t *testing.T) {
+	v := newValidator(t)
+	objs := attackObjects(t)[:200]
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for _, o := range objs {
+				if err := v.Validate(o); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
