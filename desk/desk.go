@@ -146,6 +146,13 @@ func (d *Desk) Init(ctx context.Context, p InitParams) (string, error) {
 		if err := d.putIdentity(ctx, tx, &org); err != nil {
 			return err
 		}
+		own, err := liaisonObjects()
+		if err != nil {
+			return err
+		}
+		if _, err := tx.PutObjects(ctx, own); err != nil {
+			return err
+		}
 		if err := tx.CreateOfficer(ctx, &admin); err != nil {
 			return err
 		}

@@ -282,7 +282,16 @@ func (d *Desk) productObjects(ctx context.Context, tx liaison.Tx, p *liaison.Pro
 	}
 	out = append(out, &liaison.Object{ID: defID, Type: "marking-definition", SpecVersion: "2.1",
 		Version: defHeader.Version(), Raw: def, Origin: p.OriginatorOrg})
-	raw, err := stix.Report(p, refs)
+	opts := stix.ReportOptions{ObjectRefs: refs}
+	if p.Version > 1 {
+		// Every STIX version of an object has the created of the first.
+		first, err := tx.Product(ctx, p.ID, 1)
+		if err != nil {
+			return nil, err
+		}
+		opts.FirstCreated = first.CreatedAt
+	}
+	raw, err := stix.ReportWith(p, opts)
 	if err != nil {
 		return nil, fmt.Errorf("report of product %s: %w", p.ID, err)
 	}
@@ -307,14 +316,35 @@ func reportRefs(h *stix.Header) []string {
 	return slices.Compact(refs)
 }
 
-// putProduct stores the STIX objects of a product version.
+// putProduct stores the STIX objects of a product version, and liaison's
+// own objects its report refers to.
 func (d *Desk) putProduct(ctx context.Context, tx liaison.Tx, p *liaison.Product) error {
 	objs, err := d.productObjects(ctx, tx, p, nil)
 	if err != nil {
 		return err
 	}
-	_, err = tx.PutObjects(ctx, objs)
+	own, err := liaisonObjects()
+	if err != nil {
+		return err
+	}
+	_, err = tx.PutObjects(ctx, append(own, objs...))
 	return err
+}
+
+// liaisonObjects are the STIX objects every node holds and shares with
+// what it shares, so that references to them resolve: the definition of
+// liaison's extension and the identity of the liaison project that
+// defines it (and liaison's statement markings).
+func liaisonObjects() ([]*liaison.Object, error) {
+	var out []*liaison.Object
+	for _, raw := range []json.RawMessage{stix.ProjectIdentity(), stix.ExtensionDefinition()} {
+		h, err := stix.Parse(raw)
+		if err != nil {
+			return nil, fmt.Errorf("liaison's own STIX objects: %w", err)
+		}
+		out = append(out, &liaison.Object{ID: h.ID, Type: h.Type, SpecVersion: h.SpecVersion, Version: h.Version(), Raw: raw})
+	}
+	return out, nil
 }
 
 // shareProduct puts a product version's STIX objects in the recipient's
@@ -334,6 +364,19 @@ func (d *Desk) shareProduct(ctx context.Context, tx liaison.Tx, p *liaison.Produ
 		return err
 	}
 	keys := []liaison.ObjectKey{{ID: report.ID, Version: report.Version}}
+	if h, err := stix.Parse(report.Raw); err == nil && h.Extension != nil {
+		// liaison's extension travels with its definition.
+		own, err := liaisonObjects()
+		if err != nil {
+			return err
+		}
+		if _, err := tx.PutObjects(ctx, own); err != nil {
+			return err
+		}
+		for _, o := range own {
+			keys = append(keys, liaison.ObjectKey{ID: o.ID, Version: o.Version})
+		}
+	}
 	if len(report.Refs) > 0 {
 		refs, err := tx.LatestObjects(ctx, report.Refs)
 		if err != nil {

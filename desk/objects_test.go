@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/liaison-dev/liaison"
 	"github.com/liaison-dev/liaison/desk"
@@ -139,9 +140,9 @@ func TestImportATTACKForICSAndReadItBack(t *testing.T) {
 		}
 	}
 	// Beyond ATT&CK, the collection holds only what the node wrote itself:
-	// the identities of its organisations.
+	// the identities of its organisations, and liaison's extension.
 	for _, o := range got {
-		if o.Type != "identity" && !slices.ContainsFunc(objs, func(raw json.RawMessage) bool { return bytes.Contains(raw, []byte(`"`+o.ID+`"`)) }) {
+		if o.Type != "identity" && o.ID != stix.ExtensionID && !slices.ContainsFunc(objs, func(raw json.RawMessage) bool { return bytes.Contains(raw, []byte(`"`+o.ID+`"`)) }) {
 			t.Errorf("unexpected object %s in the collection", o.ID)
 		}
 	}
@@ -388,5 +389,55 @@ func TestExportImportRoundTripIsLossless(t *testing.T) {
 	}
 	if matched != len(objs)+len(extra) {
 		t.Errorf("%d of %d objects came through the round trip", matched, len(first))
+	}
+}
+
+func TestADisseminatedProductReachesThePartnerAsValidSTIX(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	p, err := f.home.CreateProduct(ctx, liaison.ProductDraft{Title: "Courier network", Body: "A courier moves funds.",
+		Topics: []string{"counter-terrorism"}, Marking: "SECRET UE//ORCON", Reliability: "B", Credibility: "2"})
+	must(t, err)
+	v2, err := f.home.CreateProduct(ctx, liaison.ProductDraft{ID: p.ID, Title: "Courier network (revised)", Body: "Two couriers.",
+		Topics: []string{"counter-terrorism"}, Marking: "SECRET UE//ORCON", Reliability: "B", Credibility: "2"})
+	must(t, err)
+	_, err = f.home.Disseminate(ctx, liaison.DisseminationOrder{ProductID: p.ID, Version: v2.Version, To: "de-bfv"})
+	must(t, err)
+	n, err := f.desk.Node(ctx)
+	must(t, err)
+	got := collection(t, f.desk.Objects(whoami(t, f.partner)), desk.CollectionID(n.ID, "de-bfv"), liaison.VersionMatch{All: true})
+	types := map[string]int{}
+	v, err := stix.NewValidator()
+	must(t, err)
+	var report *stix.Header
+	for _, o := range got {
+		types[o.Type]++
+		if err := v.Validate(o.Raw); err != nil {
+			t.Errorf("%s does not validate: %v", o.ID, err)
+		}
+		if o.Type == "report" {
+			report, err = stix.Parse(o.Raw)
+			must(t, err)
+		}
+	}
+	want := map[string]int{"report": 1, "identity": 2, "marking-definition": 1, "extension-definition": 1}
+	for typ, n := range want {
+		if types[typ] != n {
+			t.Errorf("the partner holds %d %s, want %d (all: %v)", types[typ], typ, n, types)
+		}
+	}
+	if report == nil {
+		t.Fatal("no report reached the partner")
+	}
+	if report.Name != "Courier network (revised)" || report.Extension == nil || report.Extension.ProductVersion != 2 {
+		t.Errorf("the partner's report is not version 2 of the product: %+v", report)
+	}
+	// Every version of a STIX object has the created of the first.
+	if !report.Created.Equal(p.CreatedAt.Truncate(time.Millisecond)) || !report.Modified.After(report.Created) {
+		t.Errorf("report created %v modified %v; product v1 made %v", report.Created, report.Modified, p.CreatedAt)
+	}
+	// The partner did not get version 1, which was not disseminated.
+	if types["report"] != 1 {
+		t.Errorf("the partner holds %d report versions", types["report"])
 	}
 }
