@@ -91,10 +91,10 @@ func TestImportReportsEveryRejectionAndIsIdempotent(t *testing.T) {
 
 	// JSON output carries the same counts.
 	var rep struct {
-		Imported    int            `json:"imported"`
-		Stored      int            `json:"stored"`
-		Rejected    int            `json:"rejected"`
-		ByType      map[string]int `json:"by_type"`
+		Imported   int            `json:"imported"`
+		Stored     int            `json:"stored"`
+		Rejected   int            `json:"rejected"`
+		ByType     map[string]int `json:"by_type"`
 		Rejections []struct {
 			Index  int    `json:"index"`
 			Reason string `json:"reason"`
