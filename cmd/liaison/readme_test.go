@@ -49,6 +49,10 @@ func TestReadmeTour(t *testing.T) {
 		"Chain:     intact",
 		`"allowed":true`,
 		`{"error":{"code":"not_found"`,
+		"imported 1 objects (1 new, 0 held already), 0 rejected",
+		"imported 1 objects (0 new, 1 held already), 0 rejected",
+		`"collections":[{"id":`,
+		`"type":"report"`,
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the tour's output lacks %q\n%s", want, out.String())
