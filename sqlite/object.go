@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -117,6 +118,23 @@ func markingText(m marking.Marking) (string, error) {
 	return jsonOf(m)
 }
 
+// putChunk is how many object versions one INSERT statement stores: one
+// statement per version costs as much as storing it again.
+const putChunk = 32
+
+// objectValues are the placeholders of one row of qInsertObject.
+const objectValues = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// qInsertObjects stores putChunk versions at once and returns the date_added
+// of those it stored (the others are held already).
+var qInsertObjects = prep(`INSERT INTO objects (added, id, type, spec_version, version, raw, marking, class_rank,
+	origin, product_id, product_version, refs) VALUES ` + objectValues + strings.Repeat(", "+objectValues, putChunk-1) + `
+	ON CONFLICT (id, version, spec_version) DO NOTHING RETURNING added`)
+
+// qAnyWithdrawn tells whether a version held already might be a withdrawn
+// one, to restore: most imports never need to ask per version.
+var qAnyWithdrawn = prep(`SELECT EXISTS (SELECT 1 FROM objects WHERE withdrawn IS NOT NULL)`)
+
 // PutObjects stores object versions; see liaison.Tx.
 func (tx *Tx) PutObjects(ctx context.Context, objs []*liaison.Object) ([]bool, error) {
 	c, err := tx.objectClock(ctx)
@@ -124,44 +142,94 @@ func (tx *Tx) PutObjects(ctx context.Context, objs []*liaison.Object) ([]bool, e
 		return nil, err
 	}
 	stored := make([]bool, len(objs))
+	added := make([]int64, len(objs))
+	args := make([]any, 0, 12*putChunk)
+	for start := 0; start < len(objs); start += putChunk {
+		chunk := objs[start:min(start+putChunk, len(objs))]
+		args = args[:0]
+		for i, o := range chunk {
+			if o.ID == "" || o.Type == "" || o.SpecVersion == "" || len(o.Raw) == 0 {
+				return nil, liaison.Errorf(liaison.EINVALID, "object %q: id, type, spec_version and raw are required", o.ID)
+			}
+			mark, err := markingText(o.Marking)
+			if err != nil {
+				return nil, err
+			}
+			refs, err := listJSON(o.Refs)
+			if err != nil {
+				return nil, err
+			}
+			added[start+i] = c.next()
+			args = append(args, added[start+i], o.ID, o.Type, o.SpecVersion, versionOf(o.Version), []byte(o.Raw), mark,
+				o.Rank, o.Origin, nullString(o.ProductID), nullInt(o.ProductVersion), refs)
+		}
+		if len(chunk) == putChunk {
+			if err := tx.insertChunk(ctx, args, added[start:start+len(chunk)], stored[start:start+len(chunk)]); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		for i := range chunk {
+			res, err := tx.exec(ctx, qInsertObject, args[12*i:12*i+12]...)
+			if err != nil {
+				return nil, fmt.Errorf("sqlite: store object %s: %w", chunk[i].ID, err)
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return nil, fmt.Errorf("sqlite: store object %s: %w", chunk[i].ID, err)
+			}
+			stored[start+i] = n > 0
+		}
+	}
+	// Versions held already may have been withdrawn: given again, they are
+	// restored, as new.
+	var anyWithdrawn bool
+	if slices.Contains(stored, false) {
+		if err := tx.queryRow(ctx, qAnyWithdrawn).Scan(&anyWithdrawn); err != nil {
+			return nil, fmt.Errorf("sqlite: store objects: %w", err)
+		}
+	}
 	for i, o := range objs {
-		if o.ID == "" || o.Type == "" || o.SpecVersion == "" || len(o.Raw) == 0 {
-			return nil, liaison.Errorf(liaison.EINVALID, "object %q: id, type, spec_version and raw are required", o.ID)
-		}
-		mark, err := markingText(o.Marking)
-		if err != nil {
-			return nil, err
-		}
-		refs, err := listJSON(o.Refs)
-		if err != nil {
-			return nil, err
-		}
-		added := c.next()
-		version := versionOf(o.Version)
-		res, err := tx.exec(ctx, qInsertObject, added, o.ID, o.Type, o.SpecVersion, version, []byte(o.Raw), mark,
-			o.Rank, o.Origin, nullString(o.ProductID), nullInt(o.ProductVersion), refs)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: store object %s: %w", o.ID, err)
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: store object %s: %w", o.ID, err)
-		}
-		if n == 0 {
-			res, err = tx.exec(ctx, qRestoreObject, added, o.ID, version, o.SpecVersion)
+		if !stored[i] && anyWithdrawn {
+			res, err := tx.exec(ctx, qRestoreObject, added[i], o.ID, versionOf(o.Version), o.SpecVersion)
 			if err != nil {
 				return nil, fmt.Errorf("sqlite: restore object %s: %w", o.ID, err)
 			}
-			if n, err = res.RowsAffected(); err != nil {
+			n, err := res.RowsAffected()
+			if err != nil {
 				return nil, fmt.Errorf("sqlite: restore object %s: %w", o.ID, err)
 			}
+			stored[i] = n > 0
 		}
-		if n > 0 {
-			stored[i] = true
-			o.Added = fromMicros(added)
+		if stored[i] {
+			o.Added = fromMicros(added[i])
 		}
 	}
 	return stored, tx.flushClock(ctx)
+}
+
+// insertChunk runs qInsertObjects and marks stored the versions it
+// returns, by their date_added.
+func (tx *Tx) insertChunk(ctx context.Context, args []any, added []int64, stored []bool) error {
+	rows, err := tx.query(ctx, qInsertObjects, args...)
+	if err != nil {
+		return fmt.Errorf("sqlite: store objects: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a int64
+		if err := rows.Scan(&a); err != nil {
+			return fmt.Errorf("sqlite: store objects: %w", err)
+		}
+		// added is increasing: find a's place.
+		if i, ok := slices.BinarySearch(added, a); ok {
+			stored[i] = true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite: store objects: %w", err)
+	}
+	return rows.Close()
 }
 
 // ShareObjects adds object versions to an organisation's collection; see

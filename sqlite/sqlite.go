@@ -84,7 +84,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 
 	pragmas := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)", busyTimeoutMS)
 	writeDSN := path + "?_txlock=immediate&" + pragmas +
-		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-16384)"
 	if !memory {
 		// Checkpoints are the checkpointer's; past this many pages in the
 		// WAL the writer does one itself, and the WAL starts over.

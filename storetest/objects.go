@@ -66,6 +66,32 @@ func testObjects(t *testing.T, open func(*testing.T) liaison.Store) {
 		Diff(t, "stored again", []bool{false}, got)
 	})
 
+	t.Run("many versions at once, some held already, each reported", func(t *testing.T) {
+		s := open(t)
+		var first, second []*liaison.Object
+		var want []bool
+		for i := range 150 {
+			first = append(first, Obj("indicator", i, 1, "a"))
+		}
+		PutObjects(t, s, first[:100:100]...)
+		for i := range 150 {
+			second = append(second, Obj("indicator", i, 1, "a"))
+			want = append(want, i >= 100)
+		}
+		second = append(second, Obj("indicator", 7, 1, "a")) // twice in one call
+		want = append(want, false)
+		Diff(t, "stored", want, PutObjects(t, s, second...))
+		page := Page(t, s, home, liaison.ObjectQuery{})
+		if len(page.Objects) != 150 {
+			t.Errorf("%d objects held, want 150", len(page.Objects))
+		}
+		for i, o := range second {
+			if want[i] != !o.Added.IsZero() {
+				t.Errorf("object %d: Added %v, stored %v", i, o.Added, want[i])
+			}
+		}
+	})
+
 	t.Run("an object reads back as stored, raw byte for byte", func(t *testing.T) {
 		s := open(t)
 		o := Obj("report", 7, 3, "org-a")

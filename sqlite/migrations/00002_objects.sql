@@ -25,6 +25,7 @@ CREATE TABLE objects (
 CREATE UNIQUE INDEX objects_by_id ON objects (id, version, spec_version);
 CREATE INDEX objects_by_type ON objects (type, added);
 CREATE INDEX objects_by_product ON objects (product_id, product_version) WHERE product_id IS NOT NULL;
+CREATE INDEX objects_withdrawn ON objects (added) WHERE withdrawn IS NOT NULL;
 
 -- object_audience is each partner organisation's collection: the object
 -- versions that reached it (disseminated with a product, or given by it),
