@@ -163,10 +163,13 @@ type ObjectService interface {
 	Status(ctx context.Context, id string) (*ImportStatus, error)
 }
 
-// ObjectKey names one version of an object.
+// ObjectKey names one version of an object. Added, when set, is the
+// version's date_added in the home collection as the store returned it
+// (Object.Added of a home read): it spares the store a lookup.
 type ObjectKey struct {
 	ID      string
 	Version time.Time
+	Added   time.Time
 }
 
 // ObjectScope is whose collection a store query reads: OrgID's (a

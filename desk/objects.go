@@ -306,11 +306,16 @@ func (d *Desk) productObjects(ctx context.Context, tx liaison.Tx, p *liaison.Pro
 }
 
 // reportRefs are the ids that travel with a report: its object_refs, its
-// marking-definitions and its creator's identity.
+// marking-definitions, its creator's identity, and the definition of
+// liaison's extension when it carries it.
 func reportRefs(h *stix.Header) []string {
 	refs := slices.Concat(h.ObjectRefs, h.ObjectMarkingRefs)
 	if h.CreatedByRef != "" {
 		refs = append(refs, h.CreatedByRef)
+	}
+	if h.Extension != nil {
+		// liaison's extension travels with its definition.
+		refs = append(refs, stix.ExtensionID, stix.ProjectIdentityID)
 	}
 	slices.Sort(refs)
 	return slices.Compact(refs)
@@ -363,20 +368,7 @@ func (d *Desk) shareProduct(ctx context.Context, tx liaison.Tx, p *liaison.Produ
 	if err != nil {
 		return err
 	}
-	keys := []liaison.ObjectKey{{ID: report.ID, Version: report.Version}}
-	if h, err := stix.Parse(report.Raw); err == nil && h.Extension != nil {
-		// liaison's extension travels with its definition.
-		own, err := liaisonObjects()
-		if err != nil {
-			return err
-		}
-		if _, err := tx.PutObjects(ctx, own); err != nil {
-			return err
-		}
-		for _, o := range own {
-			keys = append(keys, liaison.ObjectKey{ID: o.ID, Version: o.Version})
-		}
-	}
+	keys := []liaison.ObjectKey{{ID: report.ID, Version: report.Version, Added: report.Added}}
 	if len(report.Refs) > 0 {
 		refs, err := tx.LatestObjects(ctx, report.Refs)
 		if err != nil {
@@ -387,11 +379,11 @@ func (d *Desk) shareProduct(ctx context.Context, tx liaison.Tx, p *liaison.Produ
 			if !d.travelsWith(o, report) {
 				continue
 			}
-			keys = append(keys, liaison.ObjectKey{ID: o.ID, Version: o.Version})
+			keys = append(keys, liaison.ObjectKey{ID: o.ID, Version: o.Version, Added: o.Added})
 			// What an object names to be read (its markings, its creator)
 			// travels with it.
 			for _, r := range o.Refs {
-				if strings.HasPrefix(r, "marking-definition--") || strings.HasPrefix(r, "identity--") {
+				if (strings.HasPrefix(r, "marking-definition--") || strings.HasPrefix(r, "identity--")) && !slices.Contains(report.Refs, r) {
 					second = append(second, r)
 				}
 			}
@@ -403,7 +395,7 @@ func (d *Desk) shareProduct(ctx context.Context, tx liaison.Tx, p *liaison.Produ
 			}
 			for _, o := range more {
 				if d.travelsWith(o, report) {
-					keys = append(keys, liaison.ObjectKey{ID: o.ID, Version: o.Version})
+					keys = append(keys, liaison.ObjectKey{ID: o.ID, Version: o.Version, Added: o.Added})
 				}
 			}
 		}

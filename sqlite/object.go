@@ -23,9 +23,6 @@ var (
 		WHERE id = ? AND version = ? AND spec_version = ? AND withdrawn IS NOT NULL`)
 	qObjectAdded = prep(`SELECT added FROM objects WHERE id = ? AND version = ? AND withdrawn IS NULL
 		ORDER BY spec_version DESC LIMIT 1`)
-	qShareObject = prep(`INSERT INTO object_audience (org_id, added, object_added) VALUES (?, ?, ?)
-		ON CONFLICT (org_id, object_added) DO UPDATE SET added = excluded.added, withdrawn = NULL
-		WHERE withdrawn IS NOT NULL`)
 	qLatestObject = prep(`SELECT ` + objectMeta + ` FROM objects o
 		WHERE o.id = ? AND o.withdrawn IS NULL ORDER BY o.version DESC, o.spec_version DESC LIMIT 1`)
 	qProductObject = prep(`SELECT ` + objectMeta + `, o.raw FROM objects o
@@ -239,25 +236,48 @@ func (tx *Tx) ShareObjects(ctx context.Context, orgID string, keys []liaison.Obj
 	if err != nil {
 		return 0, err
 	}
+	args := make([]any, 0, 3*maxShareRows)
 	shared := 0
-	for _, k := range keys {
-		var objectAdded int64
-		err := tx.queryRow(ctx, qObjectAdded, k.ID, versionOf(k.Version)).Scan(&objectAdded)
-		if err != nil {
-			return 0, notFound(err, "object %s version %s", k.ID, k.Version.Format(time.RFC3339Nano))
+	for start := 0; start < len(keys); start += maxShareRows {
+		chunk := keys[start:min(start+maxShareRows, len(keys))]
+		args = args[:0]
+		for _, k := range chunk {
+			objectAdded := micros(k.Added)
+			if objectAdded == 0 {
+				err := tx.queryRow(ctx, qObjectAdded, k.ID, versionOf(k.Version)).Scan(&objectAdded)
+				if err != nil {
+					return 0, notFound(err, "object %s version %s", k.ID, k.Version.Format(time.RFC3339Nano))
+				}
+			}
+			args = append(args, orgID, c.next(), objectAdded)
 		}
-		res, err := tx.exec(ctx, qShareObject, orgID, c.next(), objectAdded)
+		res, err := tx.exec(ctx, qShareObjects[len(chunk)], args...)
 		if err != nil {
-			return 0, fmt.Errorf("sqlite: share object %s with %s: %w", k.ID, orgID, err)
+			return 0, fmt.Errorf("sqlite: share objects with %s: %w", orgID, err)
 		}
 		n, err := res.RowsAffected()
 		if err != nil {
-			return 0, fmt.Errorf("sqlite: share object %s with %s: %w", k.ID, orgID, err)
+			return 0, fmt.Errorf("sqlite: share objects with %s: %w", orgID, err)
 		}
 		shared += int(n)
 	}
 	return shared, tx.flushClock(ctx)
 }
+
+// maxShareRows is the most object versions one statement shares.
+const maxShareRows = 8
+
+// qShareObjects[n] shares n object versions with an organisation: new
+// ones are added, withdrawn ones restored, others left as they are.
+var qShareObjects = func() (qs [maxShareRows + 1]string) {
+	for n := 1; n <= maxShareRows; n++ {
+		qs[n] = prep(`INSERT INTO object_audience (org_id, added, object_added) VALUES (?, ?, ?)` +
+			strings.Repeat(`, (?, ?, ?)`, n-1) + `
+			ON CONFLICT (org_id, object_added) DO UPDATE SET added = excluded.added, withdrawn = NULL
+			WHERE withdrawn IS NOT NULL`)
+	}
+	return qs
+}()
 
 // scanObject scans objectMeta, then raw when withRaw.
 func scanObject(s scanner, withRaw bool) (*liaison.Object, error) {

@@ -118,6 +118,9 @@ func (a *app) runDemo(ctx context.Context, cfg demoConfig) error {
 	fmt.Fprintf(w, "\nAdmin %s (%s) token: %s\n", sc.AdminID, sc.HomeOrg, sc.AdminToken)
 	fmt.Fprintf(w, "Partner officer %s token: %s\n", sc.PartnerOfficerID, sc.PartnerToken)
 	fmt.Fprintf(w, "Try: curl -H \"Authorization: Bearer %s\" http://%s/api/v1/products\n", sc.AdminToken, addr)
+	fmt.Fprintf(w, "     curl -H \"Accept: application/taxii+json;version=2.1\" -u %s:%s http://%s/taxii2/liaison/collections/\n",
+		sc.PartnerOfficerID, sc.PartnerToken, addr)
+	fmt.Fprintf(w, "     liaison --data %s export --to %s\n", dir, sc.LoopPartner)
 	fmt.Fprintf(w, "     liaison --data %s audit verify\n\n", dir)
 	n := &node{db: db, desk: newDesk(db, logger)}
 	return a.serveNode(ctx, n, addr, logger)
