@@ -1,15 +1,18 @@
 package desk
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/liaison-dev/liaison"
+	"github.com/liaison-dev/liaison/marking"
 	"github.com/liaison-dev/liaison/stix"
 )
 
@@ -162,12 +165,16 @@ func (s *objectSession) AddObjects(ctx context.Context, collectionID string, obj
 	if err != nil {
 		return nil, err
 	}
+	var held []int // the objects the node held already
 	im.onResult = func(r ImportResult) {
 		res := liaison.ObjectResult{ID: r.ID, Version: r.Version, Message: r.Message}
 		if r.Err != nil {
 			res.Message = r.Err.Error()
 			status.Failures = append(status.Failures, res)
 			return
+		}
+		if !r.Stored && c.OrgID != im.node.HomeOrg {
+			held = append(held, r.Index)
 		}
 		status.Successes = append(status.Successes, res)
 	}
@@ -177,9 +184,52 @@ func (s *objectSession) AddObjects(ctx context.Context, collectionID string, obj
 	if err := im.Close(ctx); err != nil {
 		return nil, err
 	}
+	if len(held) > 0 {
+		if err := s.giveBack(ctx, c.OrgID, objects, held); err != nil {
+			return nil, err
+		}
+	}
 	status.SuccessCount, status.FailureCount = len(status.Successes), len(status.Failures)
 	err = s.d.store.Update(ctx, func(tx liaison.Tx) error { return tx.PutImportStatus(ctx, status) })
 	return status, err
+}
+
+// giveBack puts in orgID's collection the versions orgID gave that the
+// node held already, which the import therefore did not share: a partner
+// that gives an object again (say, after deleting it from its collection)
+// or gives one the node had from elsewhere holds it in its collection,
+// as it holds everything else it gave. Only a version held byte for byte
+// as given goes back: one that differs in anything but its id and
+// version would tell the partner what it did not give.
+func (s *objectSession) giveBack(ctx context.Context, orgID string, objects []json.RawMessage, held []int) error {
+	return s.d.store.Update(ctx, func(tx liaison.Tx) error {
+		var keys []liaison.ObjectKey
+		for _, i := range held {
+			h, err := stix.Parse(objects[i])
+			if err != nil {
+				continue // imported, so it parses; but it cannot be found
+			}
+			page, err := tx.QueryObjects(ctx, liaison.ObjectScope{MaxRank: marking.RankTopSecret}, liaison.ObjectQuery{
+				IDs: []string{h.ID}, SpecVersions: []string{h.SpecVersion},
+				Versions: liaison.VersionMatch{At: []time.Time{h.Version()}}, Limit: 1})
+			if err != nil {
+				return err
+			}
+			if len(page.Objects) == 1 && page.Objects[0].Version.Equal(h.Version()) && bytes.Equal(page.Objects[0].Raw, objects[i]) {
+				o := page.Objects[0]
+				keys = append(keys, liaison.ObjectKey{ID: o.ID, Version: o.Version, Added: o.Added})
+			}
+		}
+		if len(keys) == 0 {
+			return nil
+		}
+		n, err := tx.ShareObjects(ctx, orgID, keys)
+		if err != nil || n == 0 {
+			return err
+		}
+		return s.record(ctx, tx, "objects.import", fmt.Sprintf("%d object version(s)", n), orgID, true, nil,
+			fmt.Sprintf("%d version(s) held already, given again by %s, back in its collection", n, orgID))
+	})
 }
 
 // DeleteObject implements liaison.ObjectService. Withdrawing from the home

@@ -19,9 +19,11 @@ var (
 	qInsertObject = prep(`INSERT INTO objects (added, id, type, spec_version, version, raw, marking, class_rank,
 		origin, product_id, product_version, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id, version, spec_version) DO NOTHING`)
-	qRestoreObject = prep(`UPDATE objects SET added = ?, withdrawn = NULL
+	qWithdrawnObject = prep(`SELECT added FROM objects
 		WHERE id = ? AND version = ? AND spec_version = ? AND withdrawn IS NOT NULL`)
-	qObjectAdded = prep(`SELECT added FROM objects WHERE id = ? AND version = ? AND withdrawn IS NULL
+	qRestoreObject = prep(`UPDATE objects SET added = ?, withdrawn = NULL WHERE added = ?`)
+	qMoveAudience  = prep(`UPDATE object_audience SET object_added = ? WHERE object_added = ?`)
+	qObjectAdded   = prep(`SELECT added FROM objects WHERE id = ? AND version = ? AND withdrawn IS NULL
 		ORDER BY spec_version DESC LIMIT 1`)
 	qLatestObject = prep(`SELECT ` + objectMeta + ` FROM objects o
 		WHERE o.id = ? AND o.withdrawn IS NULL ORDER BY o.version DESC, o.spec_version DESC LIMIT 1`)
@@ -188,21 +190,43 @@ func (tx *Tx) PutObjects(ctx context.Context, objs []*liaison.Object) ([]bool, e
 	}
 	for i, o := range objs {
 		if !stored[i] && anyWithdrawn {
-			res, err := tx.exec(ctx, qRestoreObject, added[i], o.ID, versionOf(o.Version), o.SpecVersion)
-			if err != nil {
-				return nil, fmt.Errorf("sqlite: restore object %s: %w", o.ID, err)
+			if stored[i], err = tx.restoreObject(ctx, o, added[i]); err != nil {
+				return nil, err
 			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return nil, fmt.Errorf("sqlite: restore object %s: %w", o.ID, err)
-			}
-			stored[i] = n > 0
 		}
 		if stored[i] {
 			o.Added = fromMicros(added[i])
 		}
 	}
 	return stored, tx.flushClock(ctx)
+}
+
+// restoreObject restores o's version if it is withdrawn from the home
+// collection, with date_added added: it comes back as new. Partners'
+// collections that hold it keep it, at their own date_added: their rows
+// follow the version to its new date_added (its key), with the foreign
+// key checked at commit, once both rows have moved.
+func (tx *Tx) restoreObject(ctx context.Context, o *liaison.Object, added int64) (bool, error) {
+	var old int64
+	err := tx.queryRow(ctx, qWithdrawnObject, o.ID, versionOf(o.Version), o.SpecVersion).Scan(&old)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("sqlite: restore object %s: %w", o.ID, err)
+	}
+	// Restoring is rare: the pragma (which lasts until the transaction
+	// ends) is set each time.
+	if _, err := tx.exec(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+		return false, fmt.Errorf("sqlite: restore object %s: %w", o.ID, err)
+	}
+	if _, err := tx.exec(ctx, qRestoreObject, added, old); err != nil {
+		return false, fmt.Errorf("sqlite: restore object %s: %w", o.ID, err)
+	}
+	if _, err := tx.exec(ctx, qMoveAudience, added, old); err != nil {
+		return false, fmt.Errorf("sqlite: restore object %s: %w", o.ID, err)
+	}
+	return true, nil
 }
 
 // insertChunk runs qInsertObjects and marks stored the versions it
@@ -357,10 +381,15 @@ func formatNext(added int64) string { return strconv.FormatInt(added, 36) }
 // collection that q selects, after the cursor, in date_added order.
 //
 // The collection is the objects table itself for the home scope, and the
-// organisation's object_audience joined to it otherwise. Versions are
-// "last" or "first" among those of the same collection (withdrawn ones
-// excluded) within the clearance, so that an officer sees the newest
-// version they may see.
+// organisation's object_audience joined to it otherwise. A version is
+// selected among the versions of its object in the same collection
+// (withdrawn ones excluded) within the clearance, so that an officer sees
+// the newest version they may see, and among those of the spec versions
+// asked for, or without match[spec_version] of the latest spec version
+// the collection holds of the object (TAXII 2.1 section 3.4.2). "last"
+// and "first" are the newest and oldest of those; a version asked by its
+// timestamp is the STIX modified (or created) one, and for an object with
+// neither, its date_added in the collection, the version TAXII shows.
 func objectSelect(scope liaison.ObjectScope, q liaison.ObjectQuery, after int64, limit int) (string, []any) {
 	var b strings.Builder
 	var args []any
@@ -369,21 +398,24 @@ func objectSelect(scope liaison.ObjectScope, q liaison.ObjectQuery, after int64,
 		cols += ", o.raw"
 	}
 	home := scope.OrgID == ""
+	added := "o.added" // the date_added in the collection
 	if home {
 		b.WriteString(`SELECT ` + cols + `, o.added FROM objects o WHERE o.added > ? AND o.withdrawn IS NULL`)
 		args = append(args, after)
 	} else {
+		added = "a.added"
 		b.WriteString(`SELECT ` + cols + `, a.added FROM object_audience a JOIN objects o ON o.added = a.object_added
 			WHERE a.org_id = ? AND a.added > ? AND a.withdrawn IS NULL`)
 		args = append(args, scope.OrgID, after)
 	}
 	b.WriteString(` AND o.class_rank <= ?`)
 	args = append(args, scope.MaxRank)
+	placeholders := func(n int) string { return `(?` + strings.Repeat(", ?", n-1) + `)` }
 	in := func(col string, vals []string) {
 		if len(vals) == 0 {
 			return
 		}
-		b.WriteString(` AND ` + col + ` IN (?` + strings.Repeat(", ?", len(vals)-1) + `)`)
+		b.WriteString(` AND ` + col + ` IN ` + placeholders(len(vals)))
 		for _, v := range vals {
 			args = append(args, v)
 		}
@@ -393,41 +425,74 @@ func objectSelect(scope liaison.ObjectScope, q liaison.ObjectQuery, after int64,
 	in("o.spec_version", q.SpecVersions)
 
 	// other is a subquery for another version of the same object in the
-	// same collection, within the clearance; cond compares its version.
-	other := func(cond string) string {
+	// same collection, within the clearance; cond compares it with o (and
+	// adds its arguments, which follow the clearance's).
+	other := func(cond func() string) string {
+		args = append(args, scope.MaxRank)
 		if home {
-			return `EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.withdrawn IS NULL AND n.class_rank <= ? AND ` + cond + `)`
+			return `EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.withdrawn IS NULL AND n.class_rank <= ? AND ` + cond() + `)`
 		}
 		return `EXISTS (SELECT 1 FROM objects n JOIN object_audience na ON na.object_added = n.added AND na.org_id = a.org_id
-			AND na.withdrawn IS NULL WHERE n.id = o.id AND n.class_rank <= ? AND ` + cond + `)`
+			AND na.withdrawn IS NULL WHERE n.id = o.id AND n.class_rank <= ? AND ` + cond() + `)`
 	}
+	text := func(s string) func() string { return func() string { return s } }
+	// ofSpec restricts n to the spec versions asked for.
+	ofSpec := func() string {
+		for _, v := range q.SpecVersions {
+			args = append(args, v)
+		}
+		return `n.spec_version IN ` + placeholders(len(q.SpecVersions))
+	}
+	// latestSpec: without match[spec_version], only versions of the
+	// latest spec version held of the object are selected.
+	latestSpec := len(q.SpecVersions) == 0
 	v := q.Versions
 	if v.IsZero() {
 		v.Last = true
 	}
-	if !v.All {
-		var ors []string
-		if v.Last {
-			ors = append(ors, `NOT `+other(`n.version > o.version`))
-			args = append(args, scope.MaxRank)
+	var ors []string
+	if v.All {
+		if latestSpec {
+			ors = append(ors, `NOT `+other(text(`n.spec_version > o.spec_version`)))
 		}
-		if v.First {
-			ors = append(ors, `NOT `+other(`n.version < o.version`))
-			args = append(args, scope.MaxRank)
-		}
-		if len(v.At) > 0 {
-			ors = append(ors, `o.version IN (?`+strings.Repeat(", ?", len(v.At)-1)+`)`)
-			for _, t := range v.At {
-				args = append(args, versionOf(t))
+	} else {
+		for _, m := range []struct {
+			on  bool
+			cmp string
+		}{{v.Last, ">"}, {v.First, "<"}} {
+			switch {
+			case !m.on:
+			case latestSpec:
+				// One subquery for both: no version of a later spec
+				// version, nor a later (earlier) one of the same.
+				ors = append(ors, `NOT `+other(text(`(n.spec_version > o.spec_version OR n.spec_version = o.spec_version AND n.version `+m.cmp+` o.version)`)))
+			default:
+				ors = append(ors, `NOT `+other(func() string { return ofSpec() + ` AND n.version ` + m.cmp + ` o.version` }))
 			}
 		}
+		if len(v.At) > 0 {
+			at := `o.version IN ` + placeholders(len(v.At))
+			var byAdded []any
+			for _, t := range v.At {
+				args = append(args, versionOf(t))
+				if t.Nanosecond()%1000 == 0 {
+					byAdded = append(byAdded, micros(t))
+				}
+			}
+			if len(byAdded) > 0 {
+				at = `(` + at + ` OR o.version = 0 AND ` + added + ` IN ` + placeholders(len(byAdded)) + `)`
+				args = append(args, byAdded...)
+			}
+			if latestSpec {
+				at += ` AND NOT ` + other(text(`n.spec_version > o.spec_version`))
+			}
+			ors = append(ors, `(`+at+`)`)
+		}
+	}
+	if len(ors) > 0 {
 		b.WriteString(` AND (` + strings.Join(ors, ` OR `) + `)`)
 	}
-	if home {
-		b.WriteString(` ORDER BY o.added LIMIT ?`)
-	} else {
-		b.WriteString(` ORDER BY a.added LIMIT ?`)
-	}
+	b.WriteString(` ORDER BY ` + added + ` LIMIT ?`)
 	args = append(args, limit)
 	return b.String(), args
 }
