@@ -56,9 +56,11 @@ func (o storeOfficer) basic() string {
 // agreement with home, and "fr-dgsi" with none, each with a liaison
 // officer.
 type storeFixture struct {
+	path                  string // of the database
 	desk                  *desk.Desk
 	db                    *sqlite.DB
 	node                  *liaison.Node
+	handler               http.Handler // api.NewServer's
 	srv                   *httptest.Server
 	admin, home           storeOfficer
 	partner, third        storeOfficer
@@ -70,12 +72,9 @@ type storeFixture struct {
 func newStoreFixture(t testing.TB) *storeFixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, t.TempDir()+"/liaison.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	d := desk.New(desk.Config{Store: db, Marks: marking.DefaultRegistry(), Clock: liaison.SystemClock})
+	f := &storeFixture{path: t.TempDir() + "/liaison.db"}
+	f.open(t)
+	d := f.desk
 	secret := marking.Classification{Scheme: "EU", Level: "SECRET UE"}
 	token, err := d.Init(ctx, desk.InitParams{NodeName: "test",
 		Org:   liaison.Organisation{ID: "nl-aivd", Name: "AIVD", Kind: liaison.OrgNationalService, Country: "NL", Memberships: []string{"EU"}},
@@ -83,7 +82,6 @@ func newStoreFixture(t testing.TB) *storeFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &storeFixture{desk: d, db: db}
 	f.admin = f.authenticate(t, token)
 	admin := d.As(f.admin.Officer)
 	for _, o := range []liaison.Organisation{
@@ -115,11 +113,37 @@ func newStoreFixture(t testing.TB) *storeFixture {
 	f.thirdCol = desk.CollectionID(f.node.ID, "fr-dgsi")
 	f.homePath = collectionPath(f.homeCol)
 	f.partnerPath = collectionPath(f.partnerCol)
+	return f
+}
+
+// open opens the database, and serves the desk over it on loopback.
+func (f *storeFixture) open(t testing.TB) {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), f.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.db = db
+	f.desk = desk.New(desk.Config{Store: db, Marks: marking.DefaultRegistry(), Clock: liaison.SystemClock})
 	// Internal errors are logged with their detail: into the test's log.
 	logger := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelError}))
-	f.srv = httptest.NewServer(api.NewServer(api.Config{Backend: d, Logger: logger, MaxBodyBytes: 16 << 20}))
-	t.Cleanup(f.srv.Close)
-	return f
+	f.handler = api.NewServer(api.Config{Backend: f.desk, Logger: logger, MaxBodyBytes: 16 << 20})
+	f.srv = httptest.NewServer(f.handler)
+	t.Cleanup(f.close)
+}
+
+func (f *storeFixture) close() {
+	f.srv.Close()
+	f.db.Close()
+}
+
+// reopen closes the server and the database and opens them again, as a
+// node is served after an import: with its write-ahead log checkpointed
+// into the database file and gone.
+func (f *storeFixture) reopen(t testing.TB) {
+	t.Helper()
+	f.close()
+	f.open(t)
 }
 
 // testLog writes a server's log into the test's.

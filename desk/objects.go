@@ -101,6 +101,18 @@ func (s *objectSession) overseer(n *liaison.Node) bool {
 
 // Collection implements liaison.ObjectService.
 func (s *objectSession) Collection(ctx context.Context, id string) (*liaison.Collection, error) {
+	// The officer's own collection, the one nearly every request names, is
+	// described without reading the store once the organisation is cached
+	// (organisations never change).
+	n, err := s.node(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if id == s.me.OrgID || id == CollectionID(n.ID, s.me.OrgID) {
+		if own, ok := s.d.orgs.Load(s.me.OrgID); ok {
+			return s.collectionFor(n, own.(*liaison.Organisation)), nil
+		}
+	}
 	cs, err := s.Collections(ctx)
 	if err != nil {
 		return nil, err

@@ -34,7 +34,11 @@ var (
 )
 
 // objectMeta are the columns of an object but its raw JSON.
-const objectMeta = `o.added, o.id, o.type, o.spec_version, o.version, o.marking, o.class_rank, o.origin,
+const objectMeta = `o.added, ` + objectCols
+
+// objectCols are objectMeta but the date_added: a page's query selects the
+// date_added in the collection instead.
+const objectCols = `o.id, o.type, o.spec_version, o.version, o.marking, o.class_rank, o.origin,
 	o.product_id, o.product_version, o.refs`
 
 // micros is t in microseconds since the Unix epoch; the zero time is 0.
@@ -393,18 +397,20 @@ func formatNext(added int64) string { return strconv.FormatInt(added, 36) }
 func objectSelect(scope liaison.ObjectScope, q liaison.ObjectQuery, after int64, limit int) (string, []any) {
 	var b strings.Builder
 	var args []any
-	cols := objectMeta
+	// The columns are the date_added in the collection, objectCols, and
+	// the raw JSON unless it is not wanted.
+	cols := objectCols
 	if !q.WithoutRaw {
 		cols += ", o.raw"
 	}
 	home := scope.OrgID == ""
 	added := "o.added" // the date_added in the collection
 	if home {
-		b.WriteString(`SELECT ` + cols + `, o.added FROM objects o WHERE o.added > ? AND o.withdrawn IS NULL`)
+		b.WriteString(`SELECT o.added, ` + cols + ` FROM objects o WHERE o.added > ? AND o.withdrawn IS NULL`)
 		args = append(args, after)
 	} else {
 		added = "a.added"
-		b.WriteString(`SELECT ` + cols + `, a.added FROM object_audience a JOIN objects o ON o.added = a.object_added
+		b.WriteString(`SELECT a.added, ` + cols + ` FROM object_audience a JOIN objects o ON o.added = a.object_added
 			WHERE a.org_id = ? AND a.added > ? AND a.withdrawn IS NULL`)
 		args = append(args, scope.OrgID, after)
 	}
@@ -497,6 +503,26 @@ func objectSelect(scope liaison.ObjectScope, q liaison.ObjectQuery, after int64,
 	return b.String(), args
 }
 
+// pageShapes are the shapes of the page queries TAXII asks most, whose
+// text objectSelect always writes the same: prepared once when the
+// database opens rather than parsed again for every page. They are a
+// collection, the home one or a partner's, paged with the default version
+// (last) or every version, with or without the raw JSON (manifests); and
+// the same for one object by id (object, versions and delete endpoints).
+var _ = func() struct{} {
+	for _, scope := range []liaison.ObjectScope{{}, {OrgID: "org"}} {
+		for _, ids := range [][]string{nil, {"id"}} {
+			for _, v := range []liaison.VersionMatch{{}, {All: true}} {
+				for _, withoutRaw := range []bool{false, true} {
+					text, _ := objectSelect(scope, liaison.ObjectQuery{IDs: ids, Versions: v, WithoutRaw: withoutRaw}, 0, 1)
+					prep(text)
+				}
+			}
+		}
+	}
+	return struct{}{}
+}()
+
 // QueryObjects returns one page of a collection; see liaison.Tx.
 func (tx *Tx) QueryObjects(ctx context.Context, scope liaison.ObjectScope, q liaison.ObjectQuery) (*liaison.ObjectPage, error) {
 	after, err := parseNext(q.Next)
@@ -516,6 +542,7 @@ func (tx *Tx) QueryObjects(ctx context.Context, scope liaison.ObjectScope, q lia
 		return nil, fmt.Errorf("sqlite: query objects: %w", err)
 	}
 	defer rows.Close()
+	ps := newPageScanner(!q.WithoutRaw, limit)
 	page := &liaison.ObjectPage{Objects: make([]*liaison.Object, 0, min(limit, 128))}
 	var last int64
 	for rows.Next() {
@@ -523,7 +550,7 @@ func (tx *Tx) QueryObjects(ctx context.Context, scope liaison.ObjectScope, q lia
 			page.More = true
 			break
 		}
-		o, err := scanObjectAdded(rows, !q.WithoutRaw)
+		o, err := ps.scan(rows)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: query objects: %w", err)
 		}
@@ -539,42 +566,69 @@ func (tx *Tx) QueryObjects(ctx context.Context, scope liaison.ObjectScope, q lia
 	return page, nil
 }
 
-// scanObjectAdded scans a row of objectSelect: the object, and its
-// date_added in the collection, which replaces the home one.
-func scanObjectAdded(rows *sql.Rows, withRaw bool) (*liaison.Object, error) {
-	var added int64
-	var o liaison.Object
-	var version int64
-	var mark, refs string
-	var productID sql.NullString
-	var productVersion sql.NullInt64
-	var homeAdded int64
-	var raw sql.RawBytes
-	dest := []any{&homeAdded, &o.ID, &o.Type, &o.SpecVersion, &version, &mark, &o.Rank, &o.Origin,
-		&productID, &productVersion, &refs}
+// pageScanner scans the rows of objectSelect: the object with its
+// date_added in the collection (which replaces the home one). It scans
+// every row into the same variables, and hands out objects allocated a
+// batch at a time.
+type pageScanner struct {
+	added, version int64
+	mark, refs     string
+	productID      sql.NullString
+	productVersion sql.NullInt64
+	raw            sql.RawBytes
+	o              liaison.Object
+	dest           []any
+	withRaw        bool
+
+	batch     []liaison.Object // objects to hand out
+	batchSize int
+}
+
+// maxBatch is the most objects allocated at once; batches start small and
+// grow, so that a page of one object costs little.
+const maxBatch = 128
+
+// newPageScanner returns a scanner of up to limit rows.
+func newPageScanner(withRaw bool, limit int) *pageScanner {
+	ps := &pageScanner{withRaw: withRaw, batchSize: min(limit, 8)}
+	o := &ps.o
+	ps.dest = []any{&ps.added, &o.ID, &o.Type, &o.SpecVersion, &ps.version, &ps.mark, &o.Rank, &o.Origin,
+		&ps.productID, &ps.productVersion, &ps.refs}
 	if withRaw {
-		dest = append(dest, &raw)
+		ps.dest = append(ps.dest, &ps.raw)
 	}
-	dest = append(dest, &added)
-	if err := rows.Scan(dest...); err != nil {
+	return ps
+}
+
+func (ps *pageScanner) scan(rows *sql.Rows) (*liaison.Object, error) {
+	ps.o = liaison.Object{}
+	if err := rows.Scan(ps.dest...); err != nil {
 		return nil, err
 	}
-	o.Added = fromMicros(added)
-	o.Version = versionTime(version)
-	if mark != "" {
-		if err := decodeMarking(mark, &o.Marking); err != nil {
+	if len(ps.batch) == 0 {
+		ps.batch = make([]liaison.Object, ps.batchSize)
+		ps.batchSize = min(2*ps.batchSize, maxBatch)
+	}
+	o := &ps.batch[0]
+	ps.batch = ps.batch[1:]
+	*o = ps.o
+	o.Added = fromMicros(ps.added)
+	o.Version = versionTime(ps.version)
+	if ps.mark != "" {
+		if err := decodeMarking(ps.mark, &o.Marking); err != nil {
 			return nil, err
 		}
 	}
 	var err error
-	if o.Refs, err = optionalList[string](refs); err != nil {
+	if o.Refs, err = optionalList[string](ps.refs); err != nil {
 		return nil, err
 	}
-	o.ProductID, o.ProductVersion = productID.String, int(productVersion.Int64)
-	if withRaw {
-		o.Raw = append([]byte(nil), raw...)
+	o.ProductID, o.ProductVersion = ps.productID.String, int(ps.productVersion.Int64)
+	if ps.withRaw {
+		// Not make and copy: append does not clear what it copies over.
+		o.Raw = append([]byte(nil), ps.raw...)
 	}
-	return &o, nil
+	return o, nil
 }
 
 // WithdrawObjects removes versions from a collection; see liaison.Tx.
@@ -588,8 +642,9 @@ func (tx *Tx) WithdrawObjects(ctx context.Context, scope liaison.ObjectScope, id
 		return 0, fmt.Errorf("sqlite: withdraw %s: %w", id, err)
 	}
 	var collAdded []int64
+	ps := newPageScanner(false, 8)
 	for rows.Next() {
-		o, err := scanObjectAdded(rows, false)
+		o, err := ps.scan(rows)
 		if err != nil {
 			rows.Close()
 			return 0, fmt.Errorf("sqlite: withdraw %s: %w", id, err)
