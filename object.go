@@ -96,6 +96,9 @@ type ObjectQuery struct {
 	Limit int
 	// WithoutRaw leaves Object.Raw nil (for manifests and version lists).
 	WithoutRaw bool
+	// Lean fills only ID, Version, Added and Raw: what a TAXII page shows,
+	// read for less.
+	Lean bool
 }
 
 // MaxObjectPage is the most objects one page of a collection holds.

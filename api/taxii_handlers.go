@@ -260,6 +260,7 @@ func (s *taxiiServer) page(ctx context.Context, c *taxiiCaller, id string, q lia
 		return nil, liaison.Errorf(liaison.EFORBIDDEN, "collection %q may not be read with these credentials", col.ID)
 	}
 	q.Collection = col.ID
+	q.Lean = true // a page shows ids, versions, date_added and raw JSON only
 	page, err := c.objects.Objects(ctx, q)
 	switch {
 	case liaison.ErrorCode(err) == liaison.ENOTFOUND:

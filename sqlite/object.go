@@ -41,6 +41,9 @@ const objectMeta = `o.added, ` + objectCols
 const objectCols = `o.id, o.type, o.spec_version, o.version, o.marking, o.class_rank, o.origin,
 	o.product_id, o.product_version, o.refs`
 
+// leanCols are the columns of a lean query (liaison.ObjectQuery.Lean).
+const leanCols = `o.id, o.version`
+
 // micros is t in microseconds since the Unix epoch; the zero time is 0.
 func micros(t time.Time) int64 {
 	if t.IsZero() {
@@ -400,6 +403,9 @@ func objectSelect(scope liaison.ObjectScope, q liaison.ObjectQuery, after int64,
 	// The columns are the date_added in the collection, objectCols, and
 	// the raw JSON unless it is not wanted.
 	cols := objectCols
+	if q.Lean {
+		cols = leanCols
+	}
 	if !q.WithoutRaw {
 		cols += ", o.raw"
 	}
@@ -514,8 +520,10 @@ var _ = func() struct{} {
 		for _, ids := range [][]string{nil, {"id"}} {
 			for _, v := range []liaison.VersionMatch{{}, {All: true}} {
 				for _, withoutRaw := range []bool{false, true} {
-					text, _ := objectSelect(scope, liaison.ObjectQuery{IDs: ids, Versions: v, WithoutRaw: withoutRaw}, 0, 1)
-					prep(text)
+					for _, lean := range []bool{false, true} {
+						text, _ := objectSelect(scope, liaison.ObjectQuery{IDs: ids, Versions: v, WithoutRaw: withoutRaw, Lean: lean}, 0, 1)
+						prep(text)
+					}
 				}
 			}
 		}
@@ -542,7 +550,7 @@ func (tx *Tx) QueryObjects(ctx context.Context, scope liaison.ObjectScope, q lia
 		return nil, fmt.Errorf("sqlite: query objects: %w", err)
 	}
 	defer rows.Close()
-	ps := newPageScanner(!q.WithoutRaw, limit)
+	ps := newPageScanner(!q.WithoutRaw, q.Lean, limit)
 	page := &liaison.ObjectPage{Objects: make([]*liaison.Object, 0, min(limit, 128))}
 	var last int64
 	for rows.Next() {
@@ -578,7 +586,7 @@ type pageScanner struct {
 	raw            sql.RawBytes
 	o              liaison.Object
 	dest           []any
-	withRaw        bool
+	withRaw, lean  bool
 
 	batch     []liaison.Object // objects to hand out
 	batchSize int
@@ -589,11 +597,15 @@ type pageScanner struct {
 const maxBatch = 128
 
 // newPageScanner returns a scanner of up to limit rows.
-func newPageScanner(withRaw bool, limit int) *pageScanner {
-	ps := &pageScanner{withRaw: withRaw, batchSize: min(limit, 8)}
+func newPageScanner(withRaw, lean bool, limit int) *pageScanner {
+	ps := &pageScanner{withRaw: withRaw, lean: lean, batchSize: min(limit, 8)}
 	o := &ps.o
-	ps.dest = []any{&ps.added, &o.ID, &o.Type, &o.SpecVersion, &ps.version, &ps.mark, &o.Rank, &o.Origin,
-		&ps.productID, &ps.productVersion, &ps.refs}
+	if lean {
+		ps.dest = []any{&ps.added, &o.ID, &ps.version}
+	} else {
+		ps.dest = []any{&ps.added, &o.ID, &o.Type, &o.SpecVersion, &ps.version, &ps.mark, &o.Rank, &o.Origin,
+			&ps.productID, &ps.productVersion, &ps.refs}
+	}
 	if withRaw {
 		ps.dest = append(ps.dest, &ps.raw)
 	}
@@ -614,16 +626,18 @@ func (ps *pageScanner) scan(rows *sql.Rows) (*liaison.Object, error) {
 	*o = ps.o
 	o.Added = fromMicros(ps.added)
 	o.Version = versionTime(ps.version)
-	if ps.mark != "" {
-		if err := decodeMarking(ps.mark, &o.Marking); err != nil {
+	if !ps.lean {
+		if ps.mark != "" {
+			if err := decodeMarking(ps.mark, &o.Marking); err != nil {
+				return nil, err
+			}
+		}
+		var err error
+		if o.Refs, err = optionalList[string](ps.refs); err != nil {
 			return nil, err
 		}
+		o.ProductID, o.ProductVersion = ps.productID.String, int(ps.productVersion.Int64)
 	}
-	var err error
-	if o.Refs, err = optionalList[string](ps.refs); err != nil {
-		return nil, err
-	}
-	o.ProductID, o.ProductVersion = ps.productID.String, int(ps.productVersion.Int64)
 	if ps.withRaw {
 		// Not make and copy: append does not clear what it copies over.
 		o.Raw = append([]byte(nil), ps.raw...)
@@ -642,7 +656,7 @@ func (tx *Tx) WithdrawObjects(ctx context.Context, scope liaison.ObjectScope, id
 		return 0, fmt.Errorf("sqlite: withdraw %s: %w", id, err)
 	}
 	var collAdded []int64
-	ps := newPageScanner(false, 8)
+	ps := newPageScanner(false, false, 8)
 	for rows.Next() {
 		o, err := ps.scan(rows)
 		if err != nil {

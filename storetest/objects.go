@@ -109,6 +109,11 @@ func testObjects(t *testing.T, open func(*testing.T) liaison.Store) {
 			t.Errorf("Added = %v, want the stored %v", got.Added, o.Added)
 		}
 		Diff(t, "object", o, got)
+		lean := Page(t, s, home, liaison.ObjectQuery{Lean: true}).Objects
+		if len(lean) != 1 {
+			t.Fatalf("a lean page holds %d objects, want 1", len(lean))
+		}
+		Diff(t, "lean object", &liaison.Object{ID: o.ID, Version: o.Version, Added: o.Added, Raw: o.Raw}, lean[0])
 		p := Get(t, s, func(tx liaison.Tx) (*liaison.Object, error) { return tx.ProductObject(t.Context(), "p-1", 2) })
 		Diff(t, "product object", o, p)
 		WantViewCode(t, s, liaison.ENOTFOUND, func(tx liaison.Tx) error {

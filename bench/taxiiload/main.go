@@ -9,11 +9,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -45,7 +45,7 @@ func main() {
 
 	var mu sync.Mutex
 	var all []sample
-	var errs, bytes int64
+	var errs, nbytes int64
 	pagesPerWalk := 0
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -54,6 +54,7 @@ func main() {
 		go func(w int) {
 			defer wg.Done()
 			var local []sample
+			var buf bytes.Buffer
 			var lerrs, lbytes int64
 			next, page := "", 0
 			// Stagger the workers through the collection.
@@ -76,11 +77,8 @@ func main() {
 					}
 					continue
 				}
-				var env struct {
-					More bool   `json:"more"`
-					Next string `json:"next"`
-				}
-				body, err := io.ReadAll(resp.Body)
+				buf.Reset()
+				_, err = buf.ReadFrom(resp.Body)
 				resp.Body.Close()
 				d := time.Since(t0)
 				if err != nil || resp.StatusCode != http.StatusOK {
@@ -90,8 +88,10 @@ func main() {
 					next, page = "", 0
 					continue
 				}
+				body := buf.Bytes()
 				lbytes += int64(len(body))
-				if err := json.Unmarshal(body, &env); err != nil {
+				env, err := paging(body)
+				if err != nil {
 					lerrs++
 					next, page = "", 0
 					continue
@@ -109,7 +109,7 @@ func main() {
 			mu.Lock()
 			all = append(all, local...)
 			errs += lerrs
-			bytes += lbytes
+			nbytes += lbytes
 			mu.Unlock()
 		}(w)
 	}
@@ -126,7 +126,7 @@ func main() {
 	slices.Sort(ds)
 	pct := func(p float64) time.Duration { return ds[min(len(ds)-1, int(float64(len(ds))*p))] }
 	fmt.Printf("requests  %d in %s (%d errors), %.0f req/s, %.1f MB/s\n", len(all), elapsed.Round(time.Millisecond), errs,
-		float64(len(all))/elapsed.Seconds(), float64(bytes)/elapsed.Seconds()/1e6)
+		float64(len(all))/elapsed.Seconds(), float64(nbytes)/elapsed.Seconds()/1e6)
 	fmt.Printf("latency   p50 %s  p90 %s  p99 %s  max %s\n", pct(0.50), pct(0.90), pct(0.99), ds[len(ds)-1])
 	if pagesPerWalk >= 10 {
 		tenth := pagesPerWalk / 10
@@ -153,4 +153,26 @@ func mean(ds []time.Duration) time.Duration {
 		t += d
 	}
 	return t / time.Duration(len(ds))
+}
+
+// envelope is what the load generator reads of a page.
+type envelope struct {
+	More bool   `json:"more"`
+	Next string `json:"next"`
+}
+
+// paging reads "more" and "next" of an envelope. liaison writes them
+// first, so that a client need not decode a whole page to go on: the
+// start of the body is enough; other servers' envelopes are decoded whole.
+func paging(body []byte) (envelope, error) {
+	var env envelope
+	head := body[:min(len(body), 512)]
+	if i := bytes.Index(head, []byte(`"objects":`)); i > 0 {
+		// Everything before the objects, closed: {"more":…,"next":…}.
+		if err := json.Unmarshal(append(bytes.TrimRight(head[:i], ", "), '}'), &env); err == nil {
+			return env, nil
+		}
+	}
+	err := json.Unmarshal(body, &env)
+	return env, err
 }
