@@ -187,6 +187,9 @@ func (tx *Tx) PutObjects(ctx context.Context, objs []*liaison.Object) ([]bool, e
 			stored[start+i] = n > 0
 		}
 	}
+	if err := tx.markSuperseded(ctx, objs, stored); err != nil {
+		return nil, err
+	}
 	// Versions held already may have been withdrawn: given again, they are
 	// restored, as new.
 	var anyWithdrawn bool
@@ -234,6 +237,51 @@ func (tx *Tx) restoreObject(ctx context.Context, o *liaison.Object, added int64)
 		return false, fmt.Errorf("sqlite: restore object %s: %w", o.ID, err)
 	}
 	return true, nil
+}
+
+// supersededChunk is how many object ids one statement of
+// qMarkSuperseded looks at.
+const supersededChunk = 32
+
+// qMarkSuperseded marks superseded the versions of some objects that have
+// a later one: a later version of the same spec version, or any version
+// of a later spec version.
+var qMarkSuperseded = func() (qs [supersededChunk + 1]string) {
+	for n := 1; n <= supersededChunk; n++ {
+		qs[n] = prep(`UPDATE objects SET superseded = 1 WHERE id IN (?` + strings.Repeat(", ?", n-1) + `)
+			AND superseded = 0 AND EXISTS (SELECT 1 FROM objects n WHERE n.id = objects.id
+			AND (n.spec_version > objects.spec_version OR n.spec_version = objects.spec_version AND n.version > objects.version))`)
+	}
+	return qs
+}()
+
+// markSuperseded keeps objects.superseded: once a version is superseded it
+// stays so (versions are never removed), which lets a page skip looking
+// for a later version of every version nothing supersedes.
+func (tx *Tx) markSuperseded(ctx context.Context, objs []*liaison.Object, stored []bool) error {
+	ids := make([]any, 0, supersededChunk)
+	flush := func() error {
+		if len(ids) == 0 {
+			return nil
+		}
+		if _, err := tx.exec(ctx, qMarkSuperseded[len(ids)], ids...); err != nil {
+			return fmt.Errorf("sqlite: mark superseded versions: %w", err)
+		}
+		ids = ids[:0]
+		return nil
+	}
+	for i, o := range objs {
+		if !stored[i] {
+			continue
+		}
+		ids = append(ids, o.ID)
+		if len(ids) == supersededChunk {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
 }
 
 // insertChunk runs qInsertObjects and marks stored the versions it
@@ -477,7 +525,13 @@ func objectSelect(scope liaison.ObjectScope, q liaison.ObjectQuery, after int64,
 			case latestSpec:
 				// One subquery for both: no version of a later spec
 				// version, nor a later (earlier) one of the same.
-				ors = append(ors, `NOT `+other(text(`(n.spec_version > o.spec_version OR n.spec_version = o.spec_version AND n.version `+m.cmp+` o.version)`)))
+				sub := `NOT ` + other(text(`(n.spec_version > o.spec_version OR n.spec_version = o.spec_version AND n.version `+m.cmp+` o.version)`))
+				if m.cmp == ">" {
+					// A version nothing supersedes is the last one in
+					// any collection: only the others need the lookup.
+					sub = `(o.superseded = 0 OR ` + sub + `)`
+				}
+				ors = append(ors, sub)
 			default:
 				ors = append(ors, `NOT `+other(func() string { return ofSpec() + ` AND n.version ` + m.cmp + ` o.version` }))
 			}
@@ -590,7 +644,11 @@ type pageScanner struct {
 
 	batch     []liaison.Object // objects to hand out
 	batchSize int
+	buf       []byte // holds the raw JSON handed out
 }
+
+// rawBuffer is the size of the buffers a page's raw JSON is copied into.
+const rawBuffer = 64 << 10
 
 // maxBatch is the most objects allocated at once; batches start small and
 // grow, so that a page of one object costs little.
@@ -639,8 +697,16 @@ func (ps *pageScanner) scan(rows *sql.Rows) (*liaison.Object, error) {
 		o.ProductID, o.ProductVersion = ps.productID.String, int(ps.productVersion.Int64)
 	}
 	if ps.withRaw {
-		// Not make and copy: append does not clear what it copies over.
-		o.Raw = append([]byte(nil), ps.raw...)
+		// The raw JSON of a page goes into a few large buffers rather than
+		// one allocation an object: what a page holds lives and dies
+		// together. A full buffer is left to the objects that point into
+		// it, and a new one begins.
+		if cap(ps.buf)-len(ps.buf) < len(ps.raw) {
+			ps.buf = make([]byte, 0, max(rawBuffer, len(ps.raw)))
+		}
+		start := len(ps.buf)
+		ps.buf = append(ps.buf, ps.raw...)
+		o.Raw = ps.buf[start:len(ps.buf):len(ps.buf)]
 	}
 	return o, nil
 }

@@ -6,7 +6,9 @@
 -- (object_clock hands it out), so that TAXII pages by it without gaps or
 -- repeats. version is the STIX modified (or created) time in nanoseconds,
 -- 0 for objects with neither. A version deleted from the home collection
--- keeps its row, with withdrawn set: history is append-only.
+-- keeps its row, with withdrawn set: history is append-only. superseded
+-- is set once a later version (or spec version) of the object is held:
+-- a page looks for the last version only among those that have one.
 CREATE TABLE objects (
 	added           INTEGER PRIMARY KEY,
 	id              TEXT NOT NULL,
@@ -20,7 +22,8 @@ CREATE TABLE objects (
 	product_id      TEXT,
 	product_version INTEGER,
 	refs            TEXT NOT NULL,
-	withdrawn       INTEGER
+	withdrawn       INTEGER,
+	superseded      INTEGER NOT NULL DEFAULT 0
 );
 CREATE UNIQUE INDEX objects_by_id ON objects (id, version, spec_version);
 CREATE INDEX objects_by_type ON objects (type, added);
