@@ -175,7 +175,7 @@ type Tx interface {
 	// ids that the node holds, without Raw, in no particular order.
 	LatestObjects(ctx context.Context, ids []string) ([]*Object, error)
 	// ProductObject returns the object that is the STIX form of a product
-	// version (ENOTFOUND when there is none).
+	// version, without Raw (ENOTFOUND when there is none).
 	ProductObject(ctx context.Context, productID string, version int) (*Object, error)
 	// QueryObjects returns one page of the object versions q selects from
 	// the scope's collection, in date_added order.

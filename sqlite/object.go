@@ -14,9 +14,9 @@ import (
 )
 
 var (
-	qClock        = prep(`SELECT last FROM object_clock WHERE one = 1`)
-	qSetClock     = prep(`UPDATE object_clock SET last = ? WHERE one = 1`)
-	qInsertObject = prep(`INSERT INTO objects (added, id, type, spec_version, version, raw, marking, class_rank,
+	qLastAdded         = prep(`SELECT max(added) FROM objects`)
+	qLastAudienceAdded = prep(`SELECT max(added) FROM object_audience WHERE org_id = ?`)
+	qInsertObject      = prep(`INSERT INTO objects (added, id, type, spec_version, version, raw, marking, class_rank,
 		origin, product_id, product_version, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id, version, spec_version) DO NOTHING`)
 	qWithdrawnObject = prep(`SELECT added FROM objects
@@ -25,9 +25,7 @@ var (
 	qMoveAudience  = prep(`UPDATE object_audience SET object_added = ? WHERE object_added = ?`)
 	qObjectAdded   = prep(`SELECT added FROM objects WHERE id = ? AND version = ? AND withdrawn IS NULL
 		ORDER BY spec_version DESC LIMIT 1`)
-	qLatestObject = prep(`SELECT ` + objectMeta + ` FROM objects o
-		WHERE o.id = ? AND o.withdrawn IS NULL ORDER BY o.version DESC, o.spec_version DESC LIMIT 1`)
-	qProductObject = prep(`SELECT ` + objectMeta + `, o.raw FROM objects o
+	qProductObject = prep(`SELECT ` + objectMeta + ` FROM objects o
 		WHERE o.product_id = ? AND o.product_version = ? AND o.withdrawn IS NULL ORDER BY o.added DESC LIMIT 1`)
 	qInsertStatus = prep(`INSERT INTO import_status (id, org_id, created_at, status) VALUES (?, ?, ?, ?)`)
 	qStatus       = prep(`SELECT org_id, status FROM import_status WHERE id = ?`)
@@ -75,45 +73,25 @@ func versionTime(n int64) time.Time {
 	return time.Unix(0, n).UTC()
 }
 
-// clock hands out date_added values: after the last one handed out, and
-// not before now. It is read once per transaction and written back by
-// flush.
-type clock struct {
-	last  int64
-	dirty bool
-}
-
-func (tx *Tx) objectClock(ctx context.Context) (*clock, error) {
-	if tx.clock != nil {
-		return tx.clock, nil
+// reserveAdded hands out n date_added values of a collection, first to
+// first+n-1: after the last one the collection holds, and not before now.
+// Only one transaction writes at a time, so that values increase in
+// commit order. The home collection is the objects table (whose key the
+// value is); a partner's is its rows of object_audience.
+func (tx *Tx) reserveAdded(ctx context.Context, orgID string, n int) (first int64, err error) {
+	if n == 0 {
+		return 0, nil
 	}
-	var last int64
-	if err := tx.queryRow(ctx, qClock).Scan(&last); err != nil {
-		return nil, fmt.Errorf("sqlite: read the object clock: %w", err)
+	var last sql.NullInt64
+	if orgID == "" {
+		err = tx.queryRow(ctx, qLastAdded).Scan(&last)
+	} else {
+		err = tx.queryRow(ctx, qLastAudienceAdded, orgID).Scan(&last)
 	}
-	tx.clock = &clock{last: last}
-	return tx.clock, nil
-}
-
-func (c *clock) next() int64 {
-	now := time.Now().UnixMicro()
-	if now <= c.last {
-		now = c.last + 1
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: the last date_added: %w", err)
 	}
-	c.last = now
-	c.dirty = true
-	return now
-}
-
-func (tx *Tx) flushClock(ctx context.Context) error {
-	if tx.clock == nil || !tx.clock.dirty {
-		return nil
-	}
-	if _, err := tx.exec(ctx, qSetClock, tx.clock.last); err != nil {
-		return fmt.Errorf("sqlite: write the object clock: %w", err)
-	}
-	tx.clock.dirty = false
-	return nil
+	return max(last.Int64+1, time.Now().UnixMicro()), nil
 }
 
 // markingText encodes an object's marking: "" when unmarked.
@@ -143,7 +121,7 @@ var qAnyWithdrawn = prep(`SELECT EXISTS (SELECT 1 FROM objects WHERE withdrawn I
 
 // PutObjects stores object versions; see liaison.Tx.
 func (tx *Tx) PutObjects(ctx context.Context, objs []*liaison.Object) ([]bool, error) {
-	c, err := tx.objectClock(ctx)
+	firstAdded, err := tx.reserveAdded(ctx, "", len(objs))
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +143,7 @@ func (tx *Tx) PutObjects(ctx context.Context, objs []*liaison.Object) ([]bool, e
 			if err != nil {
 				return nil, err
 			}
-			added[start+i] = c.next()
+			added[start+i] = firstAdded + int64(start+i)
 			args = append(args, added[start+i], o.ID, o.Type, o.SpecVersion, versionOf(o.Version), []byte(o.Raw), mark,
 				o.Rank, o.Origin, nullString(o.ProductID), nullInt(o.ProductVersion), refs)
 		}
@@ -208,7 +186,7 @@ func (tx *Tx) PutObjects(ctx context.Context, objs []*liaison.Object) ([]bool, e
 			o.Added = fromMicros(added[i])
 		}
 	}
-	return stored, tx.flushClock(ctx)
+	return stored, nil
 }
 
 // restoreObject restores o's version if it is withdrawn from the home
@@ -311,7 +289,7 @@ func (tx *Tx) insertChunk(ctx context.Context, args []any, added []int64, stored
 // ShareObjects adds object versions to an organisation's collection; see
 // liaison.Tx.
 func (tx *Tx) ShareObjects(ctx context.Context, orgID string, keys []liaison.ObjectKey) (int, error) {
-	c, err := tx.objectClock(ctx)
+	firstAdded, err := tx.reserveAdded(ctx, orgID, len(keys))
 	if err != nil {
 		return 0, err
 	}
@@ -320,7 +298,7 @@ func (tx *Tx) ShareObjects(ctx context.Context, orgID string, keys []liaison.Obj
 	for start := 0; start < len(keys); start += maxShareRows {
 		chunk := keys[start:min(start+maxShareRows, len(keys))]
 		args = args[:0]
-		for _, k := range chunk {
+		for i, k := range chunk {
 			objectAdded := micros(k.Added)
 			if objectAdded == 0 {
 				err := tx.queryRow(ctx, qObjectAdded, k.ID, versionOf(k.Version)).Scan(&objectAdded)
@@ -328,7 +306,7 @@ func (tx *Tx) ShareObjects(ctx context.Context, orgID string, keys []liaison.Obj
 					return 0, notFound(err, "object %s version %s", k.ID, k.Version.Format(time.RFC3339Nano))
 				}
 			}
-			args = append(args, orgID, c.next(), objectAdded)
+			args = append(args, orgID, firstAdded+int64(start+i), objectAdded)
 		}
 		res, err := tx.exec(ctx, qShareObjects[len(chunk)], args...)
 		if err != nil {
@@ -340,7 +318,7 @@ func (tx *Tx) ShareObjects(ctx context.Context, orgID string, keys []liaison.Obj
 		}
 		shared += int(n)
 	}
-	return shared, tx.flushClock(ctx)
+	return shared, nil
 }
 
 // maxShareRows is the most object versions one statement shares.
@@ -395,22 +373,52 @@ func scanObject(s scanner, withRaw bool) (*liaison.Object, error) {
 // LatestObjects returns the newest version held of each id; see liaison.Tx.
 func (tx *Tx) LatestObjects(ctx context.Context, ids []string) ([]*liaison.Object, error) {
 	out := make([]*liaison.Object, 0, len(ids))
-	for _, id := range ids {
-		o, err := scanObject(tx.queryRow(ctx, qLatestObject, id), false)
-		if err == sql.ErrNoRows {
-			continue
+	args := make([]any, 0, maxLatest)
+	for start := 0; start < len(ids); start += maxLatest {
+		chunk := ids[start:min(start+maxLatest, len(ids))]
+		args = args[:0]
+		for _, id := range chunk {
+			args = append(args, id)
 		}
+		rows, err := tx.query(ctx, qLatestObjects[len(chunk)], args...)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: object %s: %w", id, err)
+			return nil, fmt.Errorf("sqlite: latest objects: %w", err)
 		}
-		out = append(out, o)
+		for rows.Next() {
+			o, err := scanObject(rows, false)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("sqlite: latest objects: %w", err)
+			}
+			out = append(out, o)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, fmt.Errorf("sqlite: latest objects: %w", err)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("sqlite: latest objects: %w", err)
+		}
 	}
 	return out, nil
 }
 
+// maxLatest is the most ids one statement of qLatestObjects looks up.
+const maxLatest = 8
+
+// qLatestObjects[n] returns the newest unwithdrawn version of each of n
+// ids (by modified, then spec version).
+var qLatestObjects = func() (qs [maxLatest + 1]string) {
+	for n := 1; n <= maxLatest; n++ {
+		qs[n] = prep(`SELECT ` + objectMeta + ` FROM objects o WHERE o.id IN (?` + strings.Repeat(", ?", n-1) + `)
+			AND o.withdrawn IS NULL AND NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.withdrawn IS NULL
+			AND (n.version > o.version OR n.version = o.version AND n.spec_version > o.spec_version))`)
+	}
+	return qs
+}()
+
 // ProductObject returns the STIX form of a product version; see liaison.Tx.
 func (tx *Tx) ProductObject(ctx context.Context, productID string, version int) (*liaison.Object, error) {
-	o, err := scanObject(tx.queryRow(ctx, qProductObject, productID, version), true)
+	o, err := scanObject(tx.queryRow(ctx, qProductObject, productID, version), false)
 	if err != nil {
 		return nil, notFound(err, "STIX object of product %s version %d", productID, version)
 	}

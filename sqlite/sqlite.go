@@ -244,8 +244,6 @@ type Tx struct {
 	stmts *statements
 	// inTx holds the statements already bound to this transaction.
 	inTx map[string]*sql.Stmt
-	// clock hands out the objects' date_added values, once read.
-	clock *clock
 }
 
 // stmt returns q as a statement of the transaction when q is one of the

@@ -115,7 +115,9 @@ func testObjects(t *testing.T, open func(*testing.T) liaison.Store) {
 		}
 		Diff(t, "lean object", &liaison.Object{ID: o.ID, Version: o.Version, Added: o.Added, Raw: o.Raw}, lean[0])
 		p := Get(t, s, func(tx liaison.Tx) (*liaison.Object, error) { return tx.ProductObject(t.Context(), "p-1", 2) })
-		Diff(t, "product object", o, p)
+		withoutRaw := *o
+		withoutRaw.Raw = nil
+		Diff(t, "product object", &withoutRaw, p)
 		WantViewCode(t, s, liaison.ENOTFOUND, func(tx liaison.Tx) error {
 			_, err := tx.ProductObject(t.Context(), "p-1", 3)
 			return err

@@ -3,8 +3,8 @@
 -- objects holds every version of every STIX object the node holds, kept
 -- byte for byte in raw. added is the version's date_added in the home
 -- collection, in microseconds since the Unix epoch: unique and increasing
--- (object_clock hands it out), so that TAXII pages by it without gaps or
--- repeats. version is the STIX modified (or created) time in nanoseconds,
+-- (after the greatest held, and not before now), so that TAXII pages by it
+-- without gaps or repeats. version is the STIX modified (or created) time in nanoseconds,
 -- 0 for objects with neither. A version deleted from the home collection
 -- keeps its row, with withdrawn set: history is append-only. superseded
 -- is set once a later version (or spec version) of the object is held:
@@ -42,13 +42,6 @@ CREATE TABLE object_audience (
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX object_audience_once ON object_audience (org_id, object_added);
 
--- object_clock is the last date_added handed out, in microseconds.
-CREATE TABLE object_clock (
-	one  INTEGER PRIMARY KEY CHECK (one = 1),
-	last INTEGER NOT NULL
-);
-INSERT INTO object_clock (one, last) VALUES (1, 0);
-
 -- import_status keeps the TAXII status resource of each add request.
 CREATE TABLE import_status (
 	id         TEXT NOT NULL PRIMARY KEY,
@@ -59,6 +52,5 @@ CREATE TABLE import_status (
 
 -- +goose Down
 DROP TABLE import_status;
-DROP TABLE object_clock;
 DROP TABLE object_audience;
 DROP TABLE objects;
