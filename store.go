@@ -171,6 +171,12 @@ type Tx interface {
 	// new date_added; versions already there are left as they are and
 	// withdrawn ones restored. It returns how many it added.
 	ShareObjects(ctx context.Context, orgID string, keys []ObjectKey) (int, error)
+	// ShareProductObjects adds to orgID's collection, as ShareObjects does,
+	// the object that is the STIX form of a product version and the
+	// unmarked objects it refers to (Refs), each in its newest unwithdrawn
+	// version: what a product the node wrote itself takes with it. It
+	// returns how many it added (0 when the product has no STIX object).
+	ShareProductObjects(ctx context.Context, orgID, productID string, version int) (int, error)
 	// LatestObjects returns the newest unwithdrawn version held of each of
 	// ids that the node holds, without Raw, in no particular order.
 	LatestObjects(ctx context.Context, ids []string) ([]*Object, error)
