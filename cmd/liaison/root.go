@@ -359,6 +359,12 @@ func (a *app) withService(cmd *cobra.Command, fn func(ctx context.Context, s lia
 		c := api.NewClient(strings.TrimRight(t.server, "/"), t.token, &http.Client{Timeout: clientTimeout})
 		return fn(ctx, c)
 	}
+	return a.onData(ctx, t, func(d *desk.Desk, o *liaison.Officer) error { return fn(ctx, d.As(o)) })
+}
+
+// onData runs fn on the data directory of t with the officer to act as:
+// --as, or the home organisation's administrator.
+func (a *app) onData(ctx context.Context, t target, fn func(d *desk.Desk, o *liaison.Officer) error) error {
 	n, err := openNode(ctx, t.data, a.logger(slog.LevelWarn))
 	if err != nil {
 		return err
@@ -374,7 +380,7 @@ func (a *app) withService(cmd *cobra.Command, fn func(ctx context.Context, s lia
 		if err != nil {
 			return fmt.Errorf("acting on %s: %w", t.data, err)
 		}
-		return fn(ctx, n.desk.As(o))
+		return fn(n.desk, o)
 	}()
 	if cerr := n.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close node %s: %w", t.data, cerr)

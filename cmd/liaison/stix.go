@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -36,27 +35,7 @@ func (a *app) withDesk(cmd *cobra.Command, fn func(ctx context.Context, d *desk.
 	if t.server != "" {
 		return usagef(cmd, "%s works on a data directory (--data DIR); against a server, use its TAXII 2.1 API under /taxii2/", cmd.CommandPath())
 	}
-	n, err := openNode(ctx, t.data, a.logger(slog.LevelWarn))
-	if err != nil {
-		return err
-	}
-	err = func() error {
-		var o *liaison.Officer
-		var err error
-		if t.as != "" {
-			o, err = n.desk.Officer(ctx, t.as)
-		} else {
-			o, err = n.desk.LocalAdmin(ctx)
-		}
-		if err != nil {
-			return fmt.Errorf("acting on %s: %w", t.data, err)
-		}
-		return fn(ctx, n.desk, o, t.data)
-	}()
-	if cerr := n.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("close node %s: %w", t.data, cerr)
-	}
-	return err
+	return a.onData(ctx, t, func(d *desk.Desk, o *liaison.Officer) error { return fn(ctx, d, o, t.data) })
 }
 
 // isTerminal reports whether w is a terminal, for progress bars.
