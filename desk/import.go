@@ -80,17 +80,24 @@ type ImportReport struct {
 // marked by the object's own markings, which the policy then enforces.
 // Create one with Desk.NewImporter; it is not safe for concurrent use.
 type Importer struct {
-	s            *session
-	opts         ImportOptions
-	node         *liaison.Node
-	origin       *liaison.Organisation
-	def          marking.Marking
-	valid        *stix.Validator
-	report       ImportReport
-	next         int // index of the next object
-	batch        []item
-	pending      []item
+	s      *session
+	opts   ImportOptions
+	node   *liaison.Node
+	origin *liaison.Organisation
+	def    marking.Marking
+	valid  *stix.Validator
+	report ImportReport
+	next   int // index of the next object
+	batch  []item
+	// waiting holds the objects held back for a marking-definition not
+	// seen yet, by the reference they wait for; retry those whose
+	// definition has come since, for the next batch; learned the
+	// definitions the batch being stored has brought.
+	waiting      map[string][]item
+	waitingN     int
 	pendingBytes int
+	retry        []item
+	learned      []string
 	// markings caches resolved marking-definitions: id → handling, and
 	// whether the definition carries any.
 	markings map[string]resolvedMarking
@@ -160,7 +167,7 @@ func (d *Desk) NewImporter(ctx context.Context, o *liaison.Officer, opts ImportO
 		opts.BatchSize = 2000
 	}
 	im := &Importer{s: s, opts: opts, node: n, origin: origin, def: def,
-		markings: map[string]resolvedMarking{}, notStored: map[string]bool{}, report: ImportReport{ByType: map[string]int{}}}
+		markings: map[string]resolvedMarking{}, notStored: map[string]bool{}, waiting: map[string][]item{}, report: ImportReport{ByType: map[string]int{}}}
 	if opts.Validate {
 		if im.valid, err = d.validator(); err != nil {
 			return nil, err
@@ -216,6 +223,11 @@ func (im *Importer) dispatch(ctx context.Context, final bool) error {
 	if err := im.wait(); err != nil {
 		return err
 	}
+	if len(im.retry) > 0 {
+		// Objects whose marking-definition has come go first.
+		im.batch = append(im.retry, im.batch...)
+		im.retry = nil
+	}
 	if len(im.batch) == 0 {
 		return nil
 	}
@@ -243,15 +255,23 @@ func (im *Importer) wait() error {
 // Flush stores the objects added so far, but for those held back for a
 // marking-definition not seen yet, and waits until they are stored.
 func (im *Importer) Flush(ctx context.Context) error {
-	if err := im.dispatch(ctx, false); err != nil {
-		return err
+	for {
+		if err := im.dispatch(ctx, false); err != nil {
+			return err
+		}
+		if err := im.wait(); err != nil {
+			return err
+		}
+		// What waited for a definition the batch brought goes again.
+		if len(im.retry) == 0 {
+			return nil
+		}
 	}
-	return im.wait()
 }
 
 // Pending returns how many objects are held back for a marking-definition
 // not seen yet. Call it after Flush.
-func (im *Importer) Pending() int { return len(im.pending) }
+func (im *Importer) Pending() int { return im.waitingN + len(im.retry) }
 
 // Close stores what is left, settles the objects held back for their
 // markings (rejecting those whose marking never came), and waits for all
@@ -260,10 +280,13 @@ func (im *Importer) Close(ctx context.Context) error {
 	if err := im.Flush(ctx); err != nil {
 		return err
 	}
-	if len(im.pending) == 0 {
+	if im.waitingN == 0 {
 		return nil
 	}
-	im.batch, im.pending, im.pendingBytes = im.pending, nil, 0
+	for _, items := range im.waiting {
+		im.batch = append(im.batch, items...)
+	}
+	im.waiting, im.waitingN, im.pendingBytes = map[string][]item{}, 0, 0
 	sort.Slice(im.batch, func(i, j int) bool { return im.batch[i].index < im.batch[j].index })
 	if err := im.dispatch(ctx, true); err != nil {
 		return err
@@ -293,13 +316,24 @@ func (im *Importer) settle(r ImportResult) {
 // errUnknownMarking is why an object waits for a marking-definition.
 var errUnknownMarking = errors.New("unknown marking")
 
+// unknownMarking says which marking-definition an object waits for.
+type unknownMarking struct{ object, ref string }
+
+func (e *unknownMarking) Error() string {
+	return fmt.Sprintf("%s: unknown marking %s", e.object, e.ref)
+}
+
+// Is makes an unknownMarking an errUnknownMarking.
+func (e *unknownMarking) Is(target error) bool { return target == errUnknownMarking }
+
 // flush stores the batch in one transaction. final means objects naming
 // unknown markings are rejected rather than held back.
 func (im *Importer) flush(ctx context.Context, batch []item, final bool) error {
 	var results []ImportResult
 	var held []item
+	var heldFor []string
 	err := im.s.d.store.Update(ctx, func(tx liaison.Tx) error {
-		results, held = results[:0], held[:0]
+		results, held, heldFor, im.learned = results[:0], held[:0], heldFor[:0], im.learned[:0]
 		objs := make([]*liaison.Object, 0, len(batch))
 		idx := make([]int, 0, len(batch)) // results index of each obj
 		for _, it := range batch {
@@ -307,10 +341,17 @@ func (im *Importer) flush(ctx context.Context, batch []item, final bool) error {
 			obj, err := im.object(ctx, tx, &it, &r)
 			switch {
 			case errors.Is(err, errUnknownMarking) && !final && im.pendingBytes+len(it.raw) <= maxPendingBytes:
-				held = append(held, it)
+				var um *unknownMarking
+				errors.As(err, &um)
+				held, heldFor = append(held, it), append(heldFor, um.ref)
 				continue
 			case errors.Is(err, errUnknownMarking):
-				r.Err = liaison.Errorf(liaison.EMARKING, "%v: no such marking-definition in the input or on this node", err)
+				if final {
+					r.Err = liaison.Errorf(liaison.EMARKING, "%v: no such marking-definition in the input or on this node", err)
+				} else {
+					r.Err = liaison.Errorf(liaison.EMARKING, "%v: %d MiB of objects already wait for their marking-definitions (define markings before the objects that use them)",
+						err, maxPendingBytes>>20)
+				}
 			case err != nil && !isDomain(err):
 				return err
 			case err != nil:
@@ -348,10 +389,20 @@ func (im *Importer) flush(ctx context.Context, batch []item, final bool) error {
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	for _, it := range held {
+	for i, it := range held {
+		im.waiting[heldFor[i]] = append(im.waiting[heldFor[i]], it)
+		im.waitingN++
 		im.pendingBytes += len(it.raw)
 	}
-	im.pending = append(im.pending, held...)
+	// What waited for a definition this batch brought goes again.
+	for _, id := range im.learned {
+		for _, it := range im.waiting[id] {
+			im.retry = append(im.retry, it)
+			im.waitingN--
+			im.pendingBytes -= len(it.raw)
+		}
+		delete(im.waiting, id)
+	}
 	for _, r := range results {
 		im.settle(r)
 	}
@@ -417,6 +468,7 @@ func (im *Importer) object(ctx context.Context, tx liaison.Tx, it *item, r *Impo
 			return nil, liaison.Errorf(liaison.EINVALID, "%s: %v", h.ID, err)
 		}
 		im.markings[h.ID] = resolvedMarking{m: m, ok: ok}
+		im.learned = append(im.learned, h.ID)
 	}
 	m, marked, err := im.markingOf(ctx, tx, h)
 	if err != nil {
@@ -470,7 +522,7 @@ func (im *Importer) markingOf(ctx context.Context, tx liaison.Tx, h *stix.Header
 			continue
 		}
 		if im.notStored[ref] {
-			return marking.Marking{}, false, fmt.Errorf("%s: %w %s", h.ID, errUnknownMarking, ref)
+			return marking.Marking{}, false, &unknownMarking{object: h.ID, ref: ref}
 		}
 		page, err := tx.QueryObjects(ctx, liaison.ObjectScope{MaxRank: marking.RankTopSecret},
 			liaison.ObjectQuery{IDs: []string{ref}, Limit: 1})
@@ -480,7 +532,7 @@ func (im *Importer) markingOf(ctx context.Context, tx liaison.Tx, h *stix.Header
 		if len(page.Objects) == 0 {
 			// Looked up once: it can only come later in the import.
 			im.notStored[ref] = true
-			return marking.Marking{}, false, fmt.Errorf("%s: %w %s", h.ID, errUnknownMarking, ref)
+			return marking.Marking{}, false, &unknownMarking{object: h.ID, ref: ref}
 		}
 		dh, err := stix.Parse(page.Objects[0].Raw)
 		if err != nil {

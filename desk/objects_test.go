@@ -441,3 +441,49 @@ func TestADisseminatedProductReachesThePartnerAsValidSTIX(t *testing.T) {
 		t.Errorf("the partner holds %d report versions", types["report"])
 	}
 }
+
+func TestObjectsWaitForAMarkingDefinedLater(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	statement := func(n int) (string, json.RawMessage) {
+		id := fmt.Sprintf("marking-definition--6b0e2a62-0000-4000-a000-%012d", n)
+		return id, bundleObject(t, map[string]any{"type": "marking-definition", "spec_version": "2.1", "id": id,
+			"created": "2026-01-01T00:00:00.000Z", "definition_type": "statement",
+			"definition": map[string]any{"statement": fmt.Sprintf("Copyright %d", n)}})
+	}
+	im, err := f.desk.NewImporter(ctx, whoami(t, f.admin), desk.ImportOptions{BatchSize: 10})
+	must(t, err)
+	var rejected []desk.ImportResult
+	im.OnResult(func(r desk.ImportResult) {
+		if r.Err != nil {
+			rejected = append(rejected, r)
+		}
+	})
+	// Two runs of 45 objects, each followed by the definition they use.
+	n := 0
+	for run := 1; run <= 2; run++ {
+		def, raw := statement(run)
+		for range 45 {
+			n++
+			must(t, im.Add(ctx, []json.RawMessage{bundleObject(t, indicator(n, def))}))
+		}
+		must(t, im.Add(ctx, []json.RawMessage{raw}))
+		must(t, im.Flush(ctx))
+	}
+	// A flush leaves only what waits for a definition still to come.
+	if p := im.Pending(); p != 0 {
+		t.Errorf("%d objects still wait after both definitions came", p)
+	}
+	must(t, im.Add(ctx, []json.RawMessage{bundleObject(t, indicator(999, "marking-definition--6b0e2a62-0000-4000-a000-000000000077"))}))
+	must(t, im.Flush(ctx))
+	if p := im.Pending(); p != 1 {
+		t.Errorf("%d objects wait for a definition not seen, want 1", p)
+	}
+	must(t, im.Close(ctx))
+	if rep := im.Report(); rep.Stored != 92 || rep.Rejected != 1 {
+		t.Errorf("report %+v, want 92 stored (90 indicators, 2 definitions) and 1 rejected", rep)
+	}
+	if len(rejected) != 1 || !strings.Contains(rejected[0].Err.Error(), "marking-definition--6b0e2a62-0000-4000-a000-000000000077") {
+		t.Errorf("rejections %v, want the object whose definition never came", rejected)
+	}
+}
