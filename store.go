@@ -177,6 +177,14 @@ type Tx interface {
 	// version: what a product the node wrote itself takes with it. It
 	// returns how many it added (0 when the product has no STIX object).
 	ShareProductObjects(ctx context.Context, orgID, productID string, version int) (int, error)
+	// SharesDue lists, oldest first and at most limit (0: all), the
+	// product versions orgID came to hold (the newest of each product,
+	// with its holding time) after the time SetSharedThrough last
+	// recorded: those whose STIX objects its collection does not hold yet.
+	SharesDue(ctx context.Context, orgID string, limit int) ([]*Holding, error)
+	// SetSharedThrough records that orgID's collection holds the STIX
+	// objects of what it came to hold up to at (it never moves back).
+	SetSharedThrough(ctx context.Context, orgID string, at time.Time) error
 	// LatestObjects returns the newest unwithdrawn version held of each of
 	// ids that the node holds, without Raw, in no particular order.
 	LatestObjects(ctx context.Context, ids []string) ([]*Object, error)

@@ -153,11 +153,56 @@ func (s *objectSession) Objects(ctx context.Context, q liaison.ObjectQuery) (*li
 		return nil, err
 	}
 	var page *liaison.ObjectPage
-	err = s.d.store.View(ctx, func(tx liaison.Tx) (err error) {
-		page, err = tx.QueryObjects(ctx, sc, q)
-		return err
+	for caughtUp := false; ; caughtUp = true {
+		due := false
+		err = s.d.store.View(ctx, func(tx liaison.Tx) (err error) {
+			if sc.OrgID != "" && !caughtUp {
+				hs, err := tx.SharesDue(ctx, sc.OrgID, 1)
+				if err != nil {
+					return err
+				}
+				if due = len(hs) > 0; due {
+					return nil
+				}
+			}
+			page, err = tx.QueryObjects(ctx, sc, q)
+			return err
+		})
+		if err != nil || !due {
+			return page, err
+		}
+		if err := s.d.catchUp(ctx, sc.OrgID); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// catchUp brings a partner's collection up to date with what it holds:
+// the STIX objects of the products disseminated to it since it was last
+// read go in, dated now. Collections are kept this way, when read, rather
+// than by each dissemination, which keeps disseminating as cheap as it was
+// before there were collections; the holdings are the durable record.
+func (d *Desk) catchUp(ctx context.Context, orgID string) error {
+	return d.store.Update(ctx, func(tx liaison.Tx) error {
+		for {
+			due, err := tx.SharesDue(ctx, orgID, 500)
+			if err != nil || len(due) == 0 {
+				return err
+			}
+			for _, h := range due {
+				p, err := tx.Product(ctx, h.ProductID, h.ProductVersion)
+				if err != nil {
+					return err
+				}
+				if err := d.shareProduct(ctx, tx, p, orgID); err != nil {
+					return err
+				}
+			}
+			if err := tx.SetSharedThrough(ctx, orgID, due[len(due)-1].At); err != nil {
+				return err
+			}
+		}
 	})
-	return page, err
 }
 
 // AddObjects implements liaison.ObjectService: the objects are imported
@@ -262,6 +307,12 @@ func (s *objectSession) DeleteObject(ctx context.Context, collectionID, id strin
 	sc, err := s.scope(ctx, c)
 	if err != nil {
 		return err
+	}
+	if allowed && sc.OrgID != "" {
+		// What the partner may read is what it may delete.
+		if err := s.d.catchUp(ctx, sc.OrgID); err != nil {
+			return err
+		}
 	}
 	return s.update(ctx, func(tx liaison.Tx) (*refusal, error) {
 		if !allowed {

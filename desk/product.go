@@ -344,9 +344,6 @@ func (s *session) Disseminate(ctx context.Context, o liaison.DisseminationOrder)
 		if err := tx.CreateDissemination(ctx, d); err != nil {
 			return nil, err
 		}
-		if err := s.d.shareProduct(ctx, tx, in.Product, d.ToOrg); err != nil {
-			return nil, err
-		}
 		out = d
 		return nil, s.record(ctx, tx, "dissemination.create", d.ProductID, d.ToOrg, true, dec.Reasons,
 			fmt.Sprintf("%s v%d under agreement %s", d.Action, d.ProductVersion, d.AgreementID))

@@ -369,6 +369,44 @@ func (tx *Tx) ShareProductObjects(ctx context.Context, orgID, productID string, 
 	return int(n), nil
 }
 
+var (
+	qSharesDue = prep(`SELECT product_id, version, via, at FROM visible
+		WHERE org_id = ? AND at > coalesce((SELECT at FROM shared_through WHERE org_id = ?), 0)
+		ORDER BY at LIMIT ?`)
+	qSetSharedThrough = prep(`INSERT INTO shared_through (org_id, at) VALUES (?, ?)
+		ON CONFLICT (org_id) DO UPDATE SET at = max(at, excluded.at)`)
+)
+
+// SharesDue lists what an organisation came to hold since its collection
+// was brought up to date; see liaison.Tx.
+func (tx *Tx) SharesDue(ctx context.Context, orgID string, limit int) ([]*liaison.Holding, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := tx.query(ctx, qSharesDue, orgID, orgID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: shares due to %s: %w", orgID, err)
+	}
+	return collect(rows, "shares due", func(s scanner) (*liaison.Holding, error) {
+		h := &liaison.Holding{OrgID: orgID}
+		var at sql.NullInt64
+		if err := s.Scan(&h.ProductID, &h.ProductVersion, &h.Via, &at); err != nil {
+			return nil, err
+		}
+		h.At = timeOf(at)
+		return h, nil
+	})
+}
+
+// SetSharedThrough records how far an organisation's collection is up to
+// date; see liaison.Tx.
+func (tx *Tx) SetSharedThrough(ctx context.Context, orgID string, at time.Time) error {
+	if _, err := tx.exec(ctx, qSetSharedThrough, orgID, ns(at)); err != nil {
+		return fmt.Errorf("sqlite: shared through for %s: %w", orgID, err)
+	}
+	return nil
+}
+
 // scanObject scans objectMeta, then raw when withRaw.
 func scanObject(s scanner, withRaw bool) (*liaison.Object, error) {
 	var o liaison.Object

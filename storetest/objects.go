@@ -316,6 +316,33 @@ func testObjects(t *testing.T, open func(*testing.T) liaison.Store) {
 		}
 	})
 
+	t.Run("shares due: what an organisation came to hold since its collection was brought up to date", func(t *testing.T) {
+		s := open(t)
+		CreateOrgs(t, s, "nl-aivd", "de-bfv")
+		p1 := CreateProduct(t, s, Product("nl-aivd", "one", "cyber"), 0)
+		p2 := CreateProduct(t, s, Product("nl-aivd", "two", "cyber"), 0)
+		due := func() []string {
+			hs := Get(t, s, func(tx liaison.Tx) ([]*liaison.Holding, error) { return tx.SharesDue(t.Context(), "de-bfv", 0) })
+			out := []string{}
+			for _, h := range hs {
+				out = append(out, fmt.Sprintf("%s v%d", h.ProductID, h.ProductVersion))
+			}
+			return out
+		}
+		Diff(t, "nothing held", []string{}, due())
+		d1 := Disseminate(t, s, Dissemination(p1, "nl-aivd", "de-bfv", 10))
+		Disseminate(t, s, Dissemination(p2, "nl-aivd", "de-bfv", 20))
+		Diff(t, "both due, oldest first", []string{p1.ID + " v1", p2.ID + " v1"}, due())
+		Update(t, s, func(tx liaison.Tx) error { return tx.SetSharedThrough(t.Context(), "de-bfv", d1.CreatedAt) })
+		Diff(t, "the second due", []string{p2.ID + " v1"}, due())
+		Update(t, s, func(tx liaison.Tx) error { return tx.SetSharedThrough(t.Context(), "de-bfv", At(0)) })
+		Diff(t, "shared-through never moves back", []string{p2.ID + " v1"}, due())
+		first := Get(t, s, func(tx liaison.Tx) ([]*liaison.Holding, error) { return tx.SharesDue(t.Context(), "nl-aivd", 1) })
+		if len(first) != 1 {
+			t.Errorf("the originator has %d due with limit 1, want 1 (its own products)", len(first))
+		}
+	})
+
 	t.Run("an import status reads back, once", func(t *testing.T) {
 		s := open(t)
 		st := &liaison.ImportStatus{ID: "s-1", Status: liaison.StatusComplete, RequestTimestamp: At(1), TotalCount: 2,

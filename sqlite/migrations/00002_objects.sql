@@ -42,6 +42,14 @@ CREATE TABLE object_audience (
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX object_audience_once ON object_audience (org_id, object_added);
 
+-- shared_through is, per partner organisation, the holding time up to
+-- which its collection holds the STIX objects of the products it holds:
+-- collections are brought up to date from the holdings when read.
+CREATE TABLE shared_through (
+	org_id TEXT NOT NULL PRIMARY KEY,
+	at     INTEGER NOT NULL
+);
+
 -- import_status keeps the TAXII status resource of each add request.
 CREATE TABLE import_status (
 	id         TEXT NOT NULL PRIMARY KEY,
@@ -52,5 +60,6 @@ CREATE TABLE import_status (
 
 -- +goose Down
 DROP TABLE import_status;
+DROP TABLE shared_through;
 DROP TABLE object_audience;
 DROP TABLE objects;
