@@ -129,7 +129,9 @@ type item struct {
 // NewImporter returns an importer acting for officer o. Importing for the
 // home organisation takes a role that may write products; importing in
 // the name of a partner (opts.Origin) takes the home organisation's
-// administrator, or an officer of that partner.
+// administrator, or an officer of that partner. The same holds for a
+// report whose liaison extension names another originator: only the home
+// organisation's administrator makes it that organisation's product.
 func (d *Desk) NewImporter(ctx context.Context, o *liaison.Officer, opts ImportOptions) (*Importer, error) {
 	s := &session{d: d, me: o}
 	n, err := d.Node(ctx)
@@ -485,6 +487,11 @@ func (im *Importer) object(ctx context.Context, tx liaison.Tx, it *item, r *Impo
 	}
 	if h.Type == "report" {
 		p, err := im.product(ctx, tx, h, m, marked)
+		var fo *foreignOriginator
+		if errors.As(err, &fo) {
+			r.Message = fo.Error()
+			return obj, nil
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -554,6 +561,14 @@ func (im *Importer) markingOf(ctx context.Context, tx liaison.Tx, h *stix.Header
 	return m, ok, nil
 }
 
+// foreignOriginator is why a report names an originator it is not taken
+// at its word for: it is kept as an object, and becomes no product.
+type foreignOriginator struct{ origin, originator string }
+
+func (e *foreignOriginator) Error() string {
+	return fmt.Sprintf("kept as an object only: a report given by %s in the name of %s becomes no product", e.origin, e.originator)
+}
+
 // product makes the product a report stands for, or its next version; it
 // returns nil when the report is an older version than the product's
 // newest (kept as an object only).
@@ -565,7 +580,16 @@ func (im *Importer) product(ctx context.Context, tx liaison.Tx, h *stix.Header, 
 	d := im.s.d
 	id := strings.TrimPrefix(h.ID, "report--")
 	originator := im.origin.ID
-	if ext != nil && ext.Originator != "" {
+	if ext != nil && ext.Originator != "" && ext.Originator != originator {
+		// A report in another organisation's name is taken at its word
+		// only from the home organisation's administrator, who alone may
+		// import in a partner's name. From anyone else (a partner posting
+		// to its collection above all) it would make, or add a version
+		// to, a product of the home organisation or of a third party, out
+		// of the third-party rule's reach: it is kept as an object only.
+		if im.s.me.OrgID != im.node.HomeOrg || im.s.me.Role != liaison.RoleAdmin {
+			return nil, &foreignOriginator{origin: im.origin.ID, originator: ext.Originator}
+		}
 		if _, err := d.organisation(ctx, tx, ext.Originator); err == nil {
 			originator = ext.Originator
 		}
