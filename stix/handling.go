@@ -80,11 +80,16 @@ func MarkingOf(h *Header, lookup func(id string) (marking.Marking, bool)) (m mar
 		if err != nil {
 			return marking.Marking{}, false, liaison.Errorf(liaison.EMARKING, "%s: %v", h.ID, err)
 		}
+		if !isRed(m) && refersToRed(h) {
+			return marking.Marking{}, false, redLost(h.ID, m)
+		}
 		return m, true, nil
 	}
 	reg := marking.DefaultRegistry()
 	var out marking.Marking
+	red := false // a TLP:RED marking applies
 	add := func(ref string, c marking.Marking) error {
+		red = red || isRed(c)
 		if !ok {
 			out, ok = c, true
 			return nil
@@ -129,7 +134,36 @@ func MarkingOf(h *Header, lookup func(id string) (marking.Marking, bool)) (m mar
 			}
 		}
 	}
+	if red && !isRed(out) {
+		return marking.Marking{}, false, redLost(h.ID, out)
+	}
 	return out, ok, nil
+}
+
+// isRed reports whether m is TLP:RED.
+func isRed(m marking.Marking) bool {
+	return m.Classification.Scheme == "TLP" && m.Classification.Level == "RED"
+}
+
+// refersToRed reports whether h names TLP:RED among its markings.
+func refersToRed(h *Header) bool {
+	for _, refs := range [][]string{h.ObjectMarkingRefs, h.GranularMarkingRefs} {
+		for _, ref := range refs {
+			if level, ok := TLPLevel(ref); ok && level == "RED" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// redLost is the error for an object marked TLP:RED and by a
+// classification that outranks it (or ties with it): liaison holds one
+// classification an object, and taking the other would drop TLP:RED,
+// which the policy keeps from ever leaving the node.
+func redLost(id string, m marking.Marking) error {
+	return liaison.Errorf(liaison.EMARKING, "%s: marked TLP:RED and %s: liaison holds one classification an object and would lose TLP:RED",
+		id, m.Classification)
 }
 
 // maxTitle is the longest title a product may have (liaison.Product).

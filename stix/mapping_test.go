@@ -439,6 +439,13 @@ func TestMarkingOf(t *testing.T) {
 		{name: "higher classification wins, caveats add up", refs: []string{nfdID, secretID},
 			want: "SECRET UE//ORCON//REL TO DE, FR//NO ONWARD"},
 		{name: "TLP RED over unclassified", refs: []string{stix.TLPRed, nfdID}, want: "TLP:RED//NO ONWARD"},
+		// One classification an object: a higher one (or one as high)
+		// would drop TLP:RED, which never leaves the node.
+		{name: "TLP RED under a higher classification", refs: []string{stix.TLPRed, secretID}, err: "would lose TLP:RED"},
+		{name: "TLP RED in a granular marking under a higher classification", refs: []string{secretID}, granular: []string{stix.TLPRed},
+			err: "would lose TLP:RED"},
+		{name: "TLP RED and an extension that is not", refs: []string{stix.TLPRed}, ext: stix.ProductExtension(sampleProducts()[3]),
+			err: "would lose TLP:RED"},
 		{name: "unknown reference", refs: []string{stix.TLPGreen, "marking-definition--26ffb872-1dd9-446e-b6f5-d58527e5b5d2"},
 			err: "unknown marking-definition marking-definition--26ffb872-1dd9-446e-b6f5-d58527e5b5d2"},
 		{name: "caveats without classification", refs: []string{"marking-definition--0a1b2c3d-1dd9-446e-b6f5-d58527e5b5d2"}, err: "has caveats (REL TO DE) but no classification"},
