@@ -469,6 +469,20 @@ func (im *Importer) object(ctx context.Context, tx liaison.Tx, it *item, r *Impo
 		if err != nil {
 			return nil, liaison.Errorf(liaison.EINVALID, "%s: %v", h.ID, err)
 		}
+		// A marking-definition is never versioned (STIX 2.1): another
+		// under the id of one the import or the node has would change the
+		// handling of every object that names it (the TLP ones are read
+		// by their id alone).
+		if _, tlp := stix.TLPLevel(h.ID); !tlp {
+			known, found, err := im.definition(ctx, tx, h.ID)
+			if err != nil {
+				return nil, err
+			}
+			if found && (known.ok != ok || !known.m.Equal(m)) {
+				return nil, liaison.Errorf(liaison.EMARKING, "%s: defined already as %s, and a marking-definition is never versioned: this one (%s) is refused",
+					h.ID, known, resolvedMarking{m: m, ok: ok})
+			}
+		}
 		im.markings[h.ID] = resolvedMarking{m: m, ok: ok}
 		im.learned = append(im.learned, h.ID)
 	}
@@ -528,28 +542,11 @@ func (im *Importer) markingOf(ctx context.Context, tx liaison.Tx, h *stix.Header
 		if _, ok := im.markings[ref]; ok {
 			continue
 		}
-		if im.notStored[ref] {
+		if _, found, err := im.definition(ctx, tx, ref); err != nil {
+			return marking.Marking{}, false, err
+		} else if !found {
 			return marking.Marking{}, false, &unknownMarking{object: h.ID, ref: ref}
 		}
-		page, err := tx.QueryObjects(ctx, liaison.ObjectScope{MaxRank: marking.RankTopSecret},
-			liaison.ObjectQuery{IDs: []string{ref}, Limit: 1})
-		if err != nil {
-			return marking.Marking{}, false, err
-		}
-		if len(page.Objects) == 0 {
-			// Looked up once: it can only come later in the import.
-			im.notStored[ref] = true
-			return marking.Marking{}, false, &unknownMarking{object: h.ID, ref: ref}
-		}
-		dh, err := stix.Parse(page.Objects[0].Raw)
-		if err != nil {
-			return marking.Marking{}, false, err
-		}
-		m, ok, err := stix.MarkingFromDefinition(dh)
-		if err != nil {
-			return marking.Marking{}, false, err
-		}
-		im.markings[ref] = resolvedMarking{m: m, ok: ok}
 	}
 	m, ok, err := stix.MarkingOf(h, func(id string) (marking.Marking, bool) {
 		rm, found := im.markings[id]
@@ -567,6 +564,46 @@ type foreignOriginator struct{ origin, originator string }
 
 func (e *foreignOriginator) Error() string {
 	return fmt.Sprintf("kept as an object only: a report given by %s in the name of %s becomes no product", e.origin, e.originator)
+}
+
+// definition returns the handling of marking-definition id as the import
+// has seen it or, failing that, as the node holds it (then remembered),
+// and whether either knows it. An id the node does not hold is looked up
+// once: it can only come later in the import.
+func (im *Importer) definition(ctx context.Context, tx liaison.Tx, id string) (resolvedMarking, bool, error) {
+	if rm, ok := im.markings[id]; ok {
+		return rm, true, nil
+	}
+	if im.notStored[id] {
+		return resolvedMarking{}, false, nil
+	}
+	page, err := tx.QueryObjects(ctx, liaison.ObjectScope{MaxRank: marking.RankTopSecret},
+		liaison.ObjectQuery{IDs: []string{id}, Limit: 1})
+	if err != nil {
+		return resolvedMarking{}, false, err
+	}
+	if len(page.Objects) == 0 {
+		im.notStored[id] = true
+		return resolvedMarking{}, false, nil
+	}
+	dh, err := stix.Parse(page.Objects[0].Raw)
+	if err != nil {
+		return resolvedMarking{}, false, err
+	}
+	m, ok, err := stix.MarkingFromDefinition(dh)
+	if err != nil {
+		return resolvedMarking{}, false, err
+	}
+	rm := resolvedMarking{m: m, ok: ok}
+	im.markings[id] = rm
+	return rm, true, nil
+}
+
+func (rm resolvedMarking) String() string {
+	if !rm.ok {
+		return "a statement without handling"
+	}
+	return rm.m.String()
 }
 
 // product makes the product a report stands for, or its next version; it
