@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/liaison-dev/liaison"
 	"github.com/liaison-dev/liaison/marking"
@@ -98,6 +99,11 @@ type Importer struct {
 	pendingBytes int
 	retry        []item
 	learned      []string
+	// reports holds the version of each report made a product in the
+	// batch being stored, which the store does not hold yet: the same
+	// version again, or an older one, later in the batch is no new
+	// product version.
+	reports map[string]time.Time
 	// markings caches resolved marking-definitions: id → handling, and
 	// whether the definition carries any.
 	markings map[string]resolvedMarking
@@ -169,7 +175,8 @@ func (d *Desk) NewImporter(ctx context.Context, o *liaison.Officer, opts ImportO
 		opts.BatchSize = 2000
 	}
 	im := &Importer{s: s, opts: opts, node: n, origin: origin, def: def,
-		markings: map[string]resolvedMarking{}, notStored: map[string]bool{}, waiting: map[string][]item{}, report: ImportReport{ByType: map[string]int{}}}
+		markings: map[string]resolvedMarking{}, notStored: map[string]bool{}, waiting: map[string][]item{}, reports: map[string]time.Time{},
+		report: ImportReport{ByType: map[string]int{}}}
 	if opts.Validate {
 		if im.valid, err = d.validator(); err != nil {
 			return nil, err
@@ -336,6 +343,7 @@ func (im *Importer) flush(ctx context.Context, batch []item, final bool) error {
 	var heldFor []string
 	err := im.s.d.store.Update(ctx, func(tx liaison.Tx) error {
 		results, held, heldFor, im.learned = results[:0], held[:0], heldFor[:0], im.learned[:0]
+		clear(im.reports)
 		objs := make([]*liaison.Object, 0, len(batch))
 		idx := make([]int, 0, len(batch)) // results index of each obj
 		for _, it := range batch {
@@ -644,7 +652,11 @@ func (im *Importer) product(ctx context.Context, tx liaison.Tx, h *stix.Header, 
 		if err != nil {
 			return nil, err
 		}
-		if len(latest) > 0 && !h.Version().After(latest[0].Version) {
+		newest, inBatch := im.reports[h.ID]
+		if len(latest) > 0 && (!inBatch || latest[0].Version.After(newest)) {
+			newest = latest[0].Version
+		}
+		if (len(latest) > 0 || inBatch) && !h.Version().After(newest) {
 			return nil, nil
 		}
 	}
@@ -696,6 +708,7 @@ func (im *Importer) product(ctx context.Context, tx liaison.Tx, h *stix.Header, 
 	if err := im.s.record(ctx, tx, "product.import", p.ID, originator, true, nil, detail); err != nil {
 		return nil, err
 	}
+	im.reports[h.ID] = h.Version()
 	return p, nil
 }
 
