@@ -666,8 +666,13 @@ func (im *Importer) product(ctx context.Context, tx liaison.Tx, h *stix.Header, 
 	p := &liaison.Product{ID: id, Title: draft.Title, Body: draft.Body, Topics: draft.Topics, Marking: m,
 		OriginatorOrg: originator, Reliability: draft.Reliability,
 		Credibility: draft.Credibility, OriginNode: im.node.ID, CreatedAt: h.Version()}
-	if p.CreatedAt.IsZero() {
-		p.CreatedAt = d.clock.Now()
+	if now := d.clock.Now(); p.CreatedAt.IsZero() || p.CreatedAt.After(now) {
+		// Nothing is made in the future: a report dated ahead of this
+		// node's clock (another node's runs ahead) is made now. The
+		// originator holds the product from its making, and a partner's
+		// collection is brought up to date through the newest holding
+		// time: one ahead would keep out what reaches it until then.
+		p.CreatedAt = now
 	}
 	if ext != nil {
 		p.Origins = ext.Origins
