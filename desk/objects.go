@@ -536,8 +536,9 @@ func (d *Desk) shareProduct(ctx context.Context, tx liaison.Tx, p *liaison.Produ
 }
 
 // travelsWith reports whether object o may go wherever product report r
-// goes: unmarked, or no higher in rank and with no caveat the product
-// lacks, and never TLP:RED.
+// goes: unmarked, or no higher in rank (nor, in the product's own scheme,
+// higher in it: TLP:AMBER+STRICT ranks as TLP:AMBER does, and restricts
+// more) and with no caveat the product lacks, and never TLP:RED.
 func (d *Desk) travelsWith(o, r *liaison.Object) bool {
 	m := o.Marking
 	if m.Classification.Scheme == "" {
@@ -546,10 +547,15 @@ func (d *Desk) travelsWith(o, r *liaison.Object) bool {
 	if m.Classification.Scheme == "TLP" && m.Classification.Level == "RED" {
 		return false
 	}
+	pm := r.Marking
 	if o.Rank > r.Rank {
 		return false
 	}
-	pm := r.Marking
+	if m.Classification.Scheme == pm.Classification.Scheme {
+		if c, err := d.marks.Compare(m.Classification, pm.Classification); err != nil || c > 0 {
+			return false
+		}
+	}
 	switch {
 	case m.OriginatorControl && !pm.OriginatorControl,
 		m.NoForeign && !pm.NoForeign,
