@@ -469,7 +469,8 @@ func liaisonObjects() ([]*liaison.Object, error) {
 // collection: its report, and the objects the report names, each in its
 // newest version held, as long as that version's own marking does not
 // restrict it more than the product's does (what is more restricted stays
-// home: it was never cleared for release with the product).
+// home: it was never cleared for release with the product) and the
+// organisation it came from consented (see consented).
 func (d *Desk) shareProduct(ctx context.Context, tx liaison.Tx, p *liaison.Product, to string) error {
 	if p.OriginatorOfficer != "" {
 		// A product written on this node refers only to liaison's own
@@ -494,13 +495,20 @@ func (d *Desk) shareProduct(ctx context.Context, tx liaison.Tx, p *liaison.Produ
 	}
 	keys := []liaison.ObjectKey{{ID: report.ID, Version: report.Version, Added: report.Added}}
 	if len(report.Refs) > 0 {
+		n, err := d.Node(ctx)
+		if err != nil {
+			return err
+		}
+		goes := func(o *liaison.Object) bool {
+			return d.travelsWith(o, report) && consented(o, p, to, n.HomeOrg)
+		}
 		refs, err := tx.LatestObjects(ctx, report.Refs)
 		if err != nil {
 			return err
 		}
 		var second []string
 		for _, o := range refs {
-			if !d.travelsWith(o, report) {
+			if !goes(o) {
 				continue
 			}
 			keys = append(keys, liaison.ObjectKey{ID: o.ID, Version: o.Version, Added: o.Added})
@@ -518,7 +526,7 @@ func (d *Desk) shareProduct(ctx context.Context, tx liaison.Tx, p *liaison.Produ
 				return err
 			}
 			for _, o := range more {
-				if d.travelsWith(o, report) {
+				if goes(o) {
 					keys = append(keys, liaison.ObjectKey{ID: o.ID, Version: o.Version, Added: o.Added})
 				}
 			}
@@ -533,6 +541,21 @@ func (d *Desk) shareProduct(ctx context.Context, tx liaison.Tx, p *liaison.Produ
 	keys = slices.Compact(keys)
 	_, err = tx.ShareObjects(ctx, to, keys)
 	return err
+}
+
+// consented reports whether the organisation object o came from lets it
+// go to organisation to with product p: the third-party rule binds what a
+// partner gave as it binds its products. It goes when it is liaison's own
+// or the node's, when it came from one of the product's origins (each of
+// which consented to the product's release, or is its sender), when it
+// goes back to where it came from, or when it is TLP:CLEAR without
+// caveats (its originator allows onward release).
+func consented(o *liaison.Object, p *liaison.Product, to, home string) bool {
+	if o.Origin == "" || o.Origin == home || o.Origin == to || slices.Contains(p.Origins, o.Origin) {
+		return true
+	}
+	m := o.Marking
+	return m.Classification.Scheme == "TLP" && m.Classification.Level == "CLEAR" && m.Caveats() == ""
 }
 
 // travelsWith reports whether object o may go wherever product report r
