@@ -164,7 +164,8 @@ type Tx interface {
 
 	// PutObjects stores object versions in order, each unless a version
 	// with the same ID, Version and SpecVersion is held already (one
-	// withdrawn from the home collection is restored, as new). It sets
+	// withdrawn from the home collection is restored, as new, when given
+	// byte for byte as it is held, and only then). It sets
 	// Added on the versions it stores and reports which it stored.
 	PutObjects(ctx context.Context, objs []*Object) ([]bool, error)
 	// ShareObjects adds held object versions to orgID's collection with a

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -19,7 +20,7 @@ var (
 	qInsertObject      = prep(`INSERT INTO objects (added, id, type, spec_version, version, raw, marking, class_rank,
 		origin, product_id, product_version, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id, version, spec_version) DO NOTHING`)
-	qWithdrawnObject = prep(`SELECT added FROM objects
+	qWithdrawnObject = prep(`SELECT added, raw FROM objects
 		WHERE id = ? AND version = ? AND spec_version = ? AND withdrawn IS NOT NULL`)
 	qRestoreObject = prep(`UPDATE objects SET added = ?, withdrawn = NULL WHERE added = ?`)
 	qMoveAudience  = prep(`UPDATE object_audience SET object_added = ? WHERE object_added = ?`)
@@ -190,18 +191,25 @@ func (tx *Tx) PutObjects(ctx context.Context, objs []*liaison.Object) ([]bool, e
 }
 
 // restoreObject restores o's version if it is withdrawn from the home
-// collection, with date_added added: it comes back as new. Partners'
-// collections that hold it keep it, at their own date_added: their rows
-// follow the version to its new date_added (its key), with the foreign
-// key checked at commit, once both rows have moved.
+// collection and held byte for byte as o, with date_added added: it comes
+// back as new. A version given with other content under the same id and
+// version stays withdrawn: restoring it would hand whoever gave it (a
+// partner, whose collection then holds what it gave) the node's content.
+// Partners' collections that hold it keep it, at their own date_added:
+// their rows follow the version to its new date_added (its key), with the
+// foreign key checked at commit, once both rows have moved.
 func (tx *Tx) restoreObject(ctx context.Context, o *liaison.Object, added int64) (bool, error) {
 	var old int64
-	err := tx.queryRow(ctx, qWithdrawnObject, o.ID, versionOf(o.Version), o.SpecVersion).Scan(&old)
+	var raw []byte
+	err := tx.queryRow(ctx, qWithdrawnObject, o.ID, versionOf(o.Version), o.SpecVersion).Scan(&old, &raw)
 	if err == sql.ErrNoRows {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("sqlite: restore object %s: %w", o.ID, err)
+	}
+	if !bytes.Equal(raw, o.Raw) {
+		return false, nil
 	}
 	// Restoring is rare: the pragma (which lasts until the transaction
 	// ends) is set each time.
