@@ -177,8 +177,14 @@ type ObjectKey struct {
 
 // ObjectScope is whose collection a store query reads: OrgID's (a
 // partner's: what reached it), or with OrgID "" everything the node
-// holds; either way only objects of classification rank at most MaxRank.
+// holds; either way only objects of classification rank at most MaxRank,
+// and of the Topics when they are given.
 type ObjectScope struct {
 	OrgID   string
 	MaxRank int
+	// Topics, when not nil, is the reader's need-to-know: the STIX form of
+	// a product is in the scope only when the product version shares one
+	// of them. Objects that are no product's have no topics and are not
+	// restricted by it.
+	Topics []string
 }

@@ -494,6 +494,18 @@ func (im *Importer) object(ctx context.Context, tx liaison.Tx, it *item, r *Impo
 		im.markings[h.ID] = resolvedMarking{m: m, ok: ok}
 		im.learned = append(im.learned, h.ID)
 	}
+	if im.origin.ID != im.node.HomeOrg {
+		// A partner versions only what it gave: a new version of the
+		// node's own objects, of another's, or of liaison's would become
+		// the last one the node serves and shares.
+		held, err := tx.LatestObjects(ctx, []string{h.ID})
+		if err != nil {
+			return nil, err
+		}
+		if len(held) > 0 && held[0].Origin != im.origin.ID && !held[0].Version.Equal(h.Version()) {
+			return nil, liaison.Errorf(liaison.EFORBIDDEN, "%s came from %s: only it gives new versions of it", h.ID, originName(held[0].Origin))
+		}
+	}
 	m, marked, err := im.markingOf(ctx, tx, h)
 	if err != nil {
 		return nil, err
@@ -722,4 +734,12 @@ type validatorState struct {
 	validOnce sync.Once
 	valid     *stix.Validator
 	validErr  error
+}
+
+// originName is s, or "the node itself" for liaison's own objects, which have no origin.
+func originName(s string) string {
+	if s == "" {
+		return "the node itself"
+	}
+	return s
 }

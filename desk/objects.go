@@ -20,10 +20,11 @@ import (
 // collections of the TAXII server.
 //
 // The home organisation's officers read the home collection: everything
-// the node holds, up to their clearance; its administrators and auditors
-// also read every partner's collection, to see what reached whom. A
-// partner's officers read their own organisation's collection: what was
-// disseminated to it and what it gave. Officers who may write products may
+// the node holds, up to their clearance and, for the products' reports,
+// their need-to-know; its administrators also read every partner's
+// collection, to see what reached whom. Auditors, who read no product,
+// have no collection. A partner's officers read their own organisation's
+// collection: what was disseminated to it and what it gave. Officers who may write products may
 // write to the collection of their organisation; what they write is given
 // to the node with their organisation as its origin.
 type objectSession struct {
@@ -70,6 +71,10 @@ func (s *objectSession) Collections(ctx context.Context) ([]*liaison.Collection,
 		return nil, err
 	}
 	var out []*liaison.Collection
+	if s.me.Role == liaison.RoleAuditor {
+		// Auditors read the audit chain, not products.
+		return out, nil
+	}
 	err = s.d.store.View(ctx, func(tx liaison.Tx) error {
 		own, err := s.d.organisation(ctx, tx, s.me.OrgID)
 		if err != nil {
@@ -94,9 +99,9 @@ func (s *objectSession) Collections(ctx context.Context) ([]*liaison.Collection,
 }
 
 // overseer reports whether the officer reads every partner's collection:
-// the home organisation's administrators and auditors.
+// the home organisation's administrators.
 func (s *objectSession) overseer(n *liaison.Node) bool {
-	return s.me.OrgID == n.HomeOrg && (s.me.Role == liaison.RoleAdmin || s.me.Role == liaison.RoleAuditor)
+	return s.me.OrgID == n.HomeOrg && s.me.Role == liaison.RoleAdmin
 }
 
 // Collection implements liaison.ObjectService.
@@ -107,6 +112,9 @@ func (s *objectSession) Collection(ctx context.Context, id string) (*liaison.Col
 	n, err := s.node(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if s.me.Role == liaison.RoleAuditor {
+		return nil, liaison.Errorf(liaison.ENOTFOUND, "collection %s not found", id)
 	}
 	if id == s.me.OrgID || id == CollectionID(n.ID, s.me.OrgID) {
 		if own, ok := s.d.orgs.Load(s.me.OrgID); ok {
@@ -138,6 +146,10 @@ func (s *objectSession) scope(ctx context.Context, c *liaison.Collection) (liais
 	sc := liaison.ObjectScope{OrgID: c.OrgID, MaxRank: rank}
 	if c.OrgID == n.HomeOrg {
 		sc.OrgID = ""
+	}
+	if !slices.Contains(s.me.NeedToKnow, liaison.AllTopics) {
+		// Need-to-know binds over TAXII as it does on the product API.
+		sc.Topics = append([]string{}, s.me.NeedToKnow...)
 	}
 	return sc, nil
 }

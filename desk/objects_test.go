@@ -15,6 +15,7 @@ import (
 
 	"github.com/liaison-dev/liaison"
 	"github.com/liaison-dev/liaison/desk"
+	"github.com/liaison-dev/liaison/marking"
 	"github.com/liaison-dev/liaison/policy"
 	"github.com/liaison-dev/liaison/stix"
 )
@@ -485,5 +486,72 @@ func TestObjectsWaitForAMarkingDefinedLater(t *testing.T) {
 	}
 	if len(rejected) != 1 || !strings.Contains(rejected[0].Err.Error(), "marking-definition--6b0e2a62-0000-4000-a000-000000000077") {
 		t.Errorf("rejections %v, want the object whose definition never came", rejected)
+	}
+}
+
+func TestCollectionsKeepNeedToKnowAndRoles(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	n, err := f.desk.Node(ctx)
+	must(t, err)
+	home := desk.CollectionID(n.ID, "nl-aivd")
+	// A product on a topic the analyst has, and one on a topic it has not.
+	cyber, err := f.home.CreateProduct(ctx, liaison.ProductDraft{Title: "Phishing wave", Topics: []string{"cyber"},
+		Marking: "RESTREINT UE", Reliability: "B", Credibility: "2"})
+	must(t, err)
+	admin := whoami(t, f.admin)
+	narrow := &liaison.Officer{ID: "nl.narrow", OrgID: "nl-aivd", Name: "narrow", Role: liaison.RoleAnalyst,
+		Clearance: marking.Classification{Scheme: "EU", Level: "SECRET UE"}, NeedToKnow: []string{"counter-terrorism"}}
+	_, err = f.admin.CreateOfficer(ctx, narrow)
+	must(t, err)
+	narrow, err = f.desk.Officer(ctx, "nl.narrow")
+	must(t, err)
+	reports := func(o *liaison.Officer) []string {
+		var out []string
+		for _, obj := range collection(t, f.desk.Objects(o), home, liaison.VersionMatch{}) {
+			if obj.Type == "report" {
+				out = append(out, obj.ID)
+			}
+		}
+		return out
+	}
+	if got := reports(admin); !slices.Contains(got, "report--"+cyber.ID) {
+		t.Errorf("the admin (need-to-know *) does not see the cyber product: %v", got)
+	}
+	if got := reports(narrow); slices.Contains(got, "report--"+cyber.ID) {
+		t.Errorf("an analyst without the cyber topic reads the cyber product over TAXII: %v", got)
+	}
+	// Auditors read the audit chain, not products: no collection at all.
+	cs, err := f.desk.Objects(whoami(t, f.auditor)).Collections(ctx)
+	must(t, err)
+	if len(cs) != 0 {
+		t.Errorf("an auditor has %d collections", len(cs))
+	}
+	if _, err := f.desk.Objects(whoami(t, f.auditor)).Objects(ctx, liaison.ObjectQuery{Collection: home}); liaison.ErrorCode(err) != liaison.ENOTFOUND {
+		t.Errorf("an auditor reads the home collection: %v", err)
+	}
+}
+
+func TestAPartnerVersionsOnlyWhatItGave(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	n, err := f.desk.Node(ctx)
+	must(t, err)
+	partner := f.desk.Objects(whoami(t, f.partner))
+	coll := desk.CollectionID(n.ID, "de-bfv")
+	// The home organisation's identity, a newer version of it, and of
+	// liaison's extension-definition; and a new version of its own object.
+	forged := bundleObject(t, map[string]any{"type": "identity", "spec_version": "2.1", "id": stix.IdentityID("nl-aivd"),
+		"created": "2020-01-01T00:00:00.000Z", "modified": "2030-01-01T00:00:00.000Z", "name": "Not the AIVD", "identity_class": "organization"})
+	own := indicator(5, stix.TLPGreen)
+	ownNewer := indicator(5, stix.TLPGreen)
+	ownNewer["modified"] = "2026-02-02T03:04:05.000Z"
+	st, err := partner.AddObjects(ctx, coll, []json.RawMessage{forged, bundleObject(t, own), bundleObject(t, ownNewer)})
+	must(t, err)
+	if st.SuccessCount != 2 || st.FailureCount != 1 || st.Failures[0].ID != stix.IdentityID("nl-aivd") {
+		t.Fatalf("status %+v: want the forged identity refused and the partner's own versions stored", st)
+	}
+	if !strings.Contains(st.Failures[0].Message, "nl-aivd") {
+		t.Errorf("the refusal does not say whose the identity is: %q", st.Failures[0].Message)
 	}
 }

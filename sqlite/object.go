@@ -557,6 +557,18 @@ func objectSelect(scope liaison.ObjectScope, q liaison.ObjectQuery, after int64,
 	}
 	b.WriteString(` AND o.class_rank <= ?`)
 	args = append(args, scope.MaxRank)
+	if scope.Topics != nil {
+		// Need-to-know: a product's STIX form only for its topics.
+		b.WriteString(` AND (o.product_id IS NULL`)
+		if len(scope.Topics) > 0 {
+			b.WriteString(` OR EXISTS (SELECT 1 FROM product_topics t WHERE t.product_id = o.product_id
+				AND t.version = o.product_version AND t.topic IN (?` + strings.Repeat(", ?", len(scope.Topics)-1) + `))`)
+			for _, t := range scope.Topics {
+				args = append(args, t)
+			}
+		}
+		b.WriteString(`)`)
+	}
 	placeholders := func(n int) string { return `(?` + strings.Repeat(", ?", n-1) + `)` }
 	in := func(col string, vals []string) {
 		if len(vals) == 0 {

@@ -363,7 +363,11 @@ bundle elsewhere loses nothing, markings included.`,
 				if err := bw.Flush(); err != nil {
 					return fmt.Errorf("export: %w", err)
 				}
-				if file != "" && file != "-" {
+				if f, ok := w.(*os.File); ok && f != a.stdout {
+					// A file not closed cleanly is not written.
+					if err := f.Close(); err != nil {
+						return fmt.Errorf("export: %w", err)
+					}
 					fmt.Fprintf(a.stderr, "exported %d objects to %s\n", count, file)
 				}
 				return nil
