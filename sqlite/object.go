@@ -697,6 +697,27 @@ func (tx *Tx) QueryObjects(ctx context.Context, scope liaison.ObjectScope, q lia
 	if limit <= 0 || limit > liaison.MaxObjectPage {
 		limit = liaison.MaxObjectPage
 	}
+	var key string
+	if tx.pages != nil {
+		if key, err = tx.pageKey(ctx, scope, q, after, limit); err != nil {
+			return nil, err
+		}
+		if page, ok := tx.pages.get(key); ok {
+			return page, nil
+		}
+	}
+	page, err := tx.queryPage(ctx, scope, q, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	if tx.pages != nil {
+		tx.pages.put(key, page)
+	}
+	return page, nil
+}
+
+// queryPage reads one page of a collection from the database.
+func (tx *Tx) queryPage(ctx context.Context, scope liaison.ObjectScope, q liaison.ObjectQuery, after int64, limit int) (*liaison.ObjectPage, error) {
 	text, args := objectSelect(scope, q, after, limit+1)
 	rows, err := tx.query(ctx, text, args...)
 	if err != nil {

@@ -52,6 +52,8 @@ type DB struct {
 
 	checkpoints *checkpointer // nil for ":memory:"
 
+	pages *pageCache // pages of collections read in a View
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -99,7 +101,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)
 	write.SetConnMaxIdleTime(0)
-	db := &DB{path: path, write: write, read: write}
+	db := &DB{path: path, write: write, read: write, pages: newPageCache()}
 	if err := write.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
@@ -200,7 +202,7 @@ func (db *DB) View(ctx context.Context, fn func(liaison.Tx) error) error {
 		return fmt.Errorf("sqlite: begin view: %w", err)
 	}
 	defer stx.Rollback()
-	return fn(&Tx{tx: stx, ctx: quiet, stmts: &db.readStmts})
+	return fn(&Tx{tx: stx, ctx: quiet, stmts: &db.readStmts, pages: db.pages})
 }
 
 // Update runs fn in a read-write transaction (BEGIN IMMEDIATE on the one
@@ -244,6 +246,8 @@ type Tx struct {
 	stmts *statements
 	// inTx holds the statements already bound to this transaction.
 	inTx map[string]*sql.Stmt
+	// pages, in a View only, caches the pages of collections.
+	pages *pageCache
 }
 
 // stmt returns q as a statement of the transaction when q is one of the

@@ -343,6 +343,33 @@ func testObjects(t *testing.T, open func(*testing.T) liaison.Store) {
 		}
 	})
 
+	t.Run("a page read again after a change shows the change", func(t *testing.T) {
+		s := open(t)
+		v1, other := Obj("malware", 1, 1, "a"), Obj("tool", 2, 1, "a")
+		PutObjects(t, s, v1, other)
+		partner := liaison.ObjectScope{OrgID: "de-bfv", MaxRank: marking.RankTopSecret}
+		read := func(scope liaison.ObjectScope) []string {
+			return keysOf(Page(t, s, scope, liaison.ObjectQuery{Limit: 10}).Objects)
+		}
+		Diff(t, "first read", []string{"001@1", "002@1"}, read(home))
+		Diff(t, "the same again", []string{"001@1", "002@1"}, read(home))
+		PutObjects(t, s, Obj("malware", 1, 2, "a"))
+		Diff(t, "after a new version", []string{"002@1", "001@2"}, read(home))
+		Do(t, s, func(tx liaison.Tx) (int, error) {
+			return tx.WithdrawObjects(t.Context(), home, other.ID, liaison.VersionMatch{}, nil, At(5))
+		})
+		Diff(t, "after a withdrawal", []string{"001@2"}, read(home))
+		Diff(t, "the partner's, empty", []string{}, read(partner))
+		Do(t, s, func(tx liaison.Tx) (int, error) {
+			return tx.ShareObjects(t.Context(), "de-bfv", []liaison.ObjectKey{{ID: v1.ID, Version: At(2)}})
+		})
+		Diff(t, "the partner's after a share", []string{"001@2"}, read(partner))
+		Do(t, s, func(tx liaison.Tx) (int, error) {
+			return tx.WithdrawObjects(t.Context(), partner, v1.ID, liaison.VersionMatch{All: true}, nil, At(6))
+		})
+		Diff(t, "the partner's after a withdrawal", []string{}, read(partner))
+	})
+
 	t.Run("an import status reads back, once", func(t *testing.T) {
 		s := open(t)
 		st := &liaison.ImportStatus{ID: "s-1", Status: liaison.StatusComplete, RequestTimestamp: At(1), TotalCount: 2,

@@ -41,6 +41,7 @@ CREATE TABLE object_audience (
 	PRIMARY KEY (org_id, added)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX object_audience_once ON object_audience (org_id, object_added);
+CREATE INDEX object_audience_withdrawn ON object_audience (org_id) WHERE withdrawn IS NOT NULL;
 
 -- shared_through is, per partner organisation, the holding time up to
 -- which its collection holds the STIX objects of the products it holds:
