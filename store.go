@@ -172,12 +172,6 @@ type Tx interface {
 	// new date_added; versions already there are left as they are and
 	// withdrawn ones restored. It returns how many it added.
 	ShareObjects(ctx context.Context, orgID string, keys []ObjectKey) (int, error)
-	// ShareProductObjects adds to orgID's collection, as ShareObjects does,
-	// the object that is the STIX form of a product version and the
-	// unmarked objects it refers to (Refs), each in its newest unwithdrawn
-	// version: what a product the node wrote itself takes with it. It
-	// returns how many it added (0 when the product has no STIX object).
-	ShareProductObjects(ctx context.Context, orgID, productID string, version int) (int, error)
 	// SharesDue lists, oldest first and at most limit (0: all), the
 	// product versions orgID came to hold (the newest of each product,
 	// with its holding time) after the time SetSharedThrough last

@@ -484,17 +484,6 @@ func liaisonObjects() ([]*liaison.Object, error) {
 // home: it was never cleared for release with the product) and the
 // organisation it came from consented (see consented).
 func (d *Desk) shareProduct(ctx context.Context, tx liaison.Tx, p *liaison.Product, to string) error {
-	if p.OriginatorOfficer != "" {
-		// A product written on this node refers only to liaison's own
-		// unmarked objects (its originator's identity, its marking's
-		// definition, the extension's): the store shares them in one go.
-		// Nothing shared means the report predates its STIX form, or was
-		// shared before: the long way below settles both.
-		n, err := tx.ShareProductObjects(ctx, to, p.ID, p.Version)
-		if err != nil || n > 0 {
-			return err
-		}
-	}
 	report, err := tx.ProductObject(ctx, p.ID, p.Version)
 	if liaison.ErrorCode(err) == liaison.ENOTFOUND {
 		if err := d.putProduct(ctx, tx, p); err != nil {

@@ -344,39 +344,6 @@ var qShareObjects = func() (qs [maxShareRows + 1]string) {
 	return qs
 }()
 
-// qShareProductObjects shares, in one statement, the newest unwithdrawn
-// STIX object of a product version and the unmarked objects it refers to
-// (each in its newest version), with date_added after the greatest in the
-// organisation's collection and not before now. Arguments: product id,
-// version, organisation (three times), now in microseconds.
-var qShareProductObjects = prep(`WITH r AS (
-		SELECT added, refs FROM objects WHERE product_id = ? AND product_version = ? AND withdrawn IS NULL
-		ORDER BY added DESC LIMIT 1),
-	sel AS (
-		SELECT added FROM r
-		UNION
-		SELECT o.added FROM r CROSS JOIN json_each(r.refs) j CROSS JOIN objects o INDEXED BY objects_by_id ON o.id = j.value
-		WHERE o.withdrawn IS NULL AND o.marking = '' AND NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id
-			AND n.withdrawn IS NULL AND (n.version > o.version OR n.version = o.version AND n.spec_version > o.spec_version)))
-	INSERT INTO object_audience (org_id, added, object_added)
-	SELECT ?, max((SELECT coalesce(max(added), 0) FROM object_audience WHERE org_id = ?) + 1, ?) + row_number() OVER (ORDER BY added) - 1, added
-	FROM sel WHERE true
-	ON CONFLICT (org_id, object_added) DO UPDATE SET added = excluded.added, withdrawn = NULL WHERE withdrawn IS NOT NULL`)
-
-// ShareProductObjects shares a product version's STIX object with what it
-// refers to that is unmarked; see liaison.Tx.
-func (tx *Tx) ShareProductObjects(ctx context.Context, orgID, productID string, version int) (int, error) {
-	res, err := tx.exec(ctx, qShareProductObjects, productID, version, orgID, orgID, time.Now().UnixMicro())
-	if err != nil {
-		return 0, fmt.Errorf("sqlite: share product %s version %d with %s: %w", productID, version, orgID, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("sqlite: share product %s version %d with %s: %w", productID, version, orgID, err)
-	}
-	return int(n), nil
-}
-
 var (
 	qSharesDue = prep(`SELECT product_id, version, via, at FROM visible
 		WHERE org_id = ? AND at > coalesce((SELECT at FROM shared_through WHERE org_id = ?), 0)

@@ -247,30 +247,6 @@ func testObjects(t *testing.T, open func(*testing.T) liaison.Store) {
 		})
 	})
 
-	t.Run("a product's object goes with the unmarked objects it refers to", func(t *testing.T) {
-		s := open(t)
-		ident, marked, report := Obj("identity", 1, 1, "a"), Obj("indicator", 2, 1, "a"), Obj("report", 3, 1, "a")
-		newer := Obj("identity", 1, 2, "a")
-		marked.Marking = marking.Marking{Classification: marking.Classification{Scheme: "TLP", Level: "RED"}}
-		report.ProductID, report.ProductVersion = "p-1", 1
-		report.Refs = []string{ident.ID, marked.ID, "x--not-held"}
-		PutObjects(t, s, ident, newer, marked, report)
-		n := Do(t, s, func(tx liaison.Tx) (int, error) { return tx.ShareProductObjects(t.Context(), "de-bfv", "p-1", 1) })
-		if n != 2 {
-			t.Errorf("shared %d, want the report and the identity", n)
-		}
-		partner := liaison.ObjectScope{OrgID: "de-bfv", MaxRank: marking.RankTopSecret}
-		Diff(t, "partner", []string{"001@2", "003@1"}, keysOf(Page(t, s, partner, liaison.ObjectQuery{Versions: liaison.VersionMatch{All: true}}).Objects))
-		n = Do(t, s, func(tx liaison.Tx) (int, error) { return tx.ShareProductObjects(t.Context(), "de-bfv", "p-1", 1) })
-		if n != 0 {
-			t.Errorf("shared again %d, want 0", n)
-		}
-		n = Do(t, s, func(tx liaison.Tx) (int, error) { return tx.ShareProductObjects(t.Context(), "de-bfv", "p-2", 1) })
-		if n != 0 {
-			t.Errorf("shared %d of a product without objects", n)
-		}
-	})
-
 	t.Run("withdrawn versions leave the collection, and come back when given again", func(t *testing.T) {
 		s := open(t)
 		v1, v2, other := Obj("malware", 1, 1, "a"), Obj("malware", 1, 2, "a"), Obj("tool", 2, 1, "a")
