@@ -510,8 +510,8 @@ func (im *Importer) object(ctx context.Context, tx liaison.Tx, it *item, r *Impo
 	if err != nil {
 		return nil, err
 	}
-	obj := &liaison.Object{ID: h.ID, Type: h.Type, SpecVersion: h.SpecVersion, Version: h.Version(),
-		Raw: it.raw, Origin: im.origin.ID, Refs: objectRefs(h)}
+	obj := objectOf(h, it.raw, im.origin.ID)
+	obj.Refs = objectRefs(h)
 	if marked {
 		rank, err := im.s.d.marks.Rank(m.Classification)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -360,14 +361,29 @@ func (s *objectSession) Status(ctx context.Context, id string) (*liaison.ImportS
 	return st, nil
 }
 
+// objectOf is an object as the store keeps it, from its header and raw
+// JSON, with the organisation it came from.
+func objectOf(h *stix.Header, raw json.RawMessage, origin string) *liaison.Object {
+	return &liaison.Object{ID: h.ID, Type: h.Type, SpecVersion: h.SpecVersion, Version: h.Version(), Raw: raw, Origin: origin}
+}
+
+// stixObject is objectOf for raw JSON liaison wrote, whose header it reads.
+func stixObject(raw json.RawMessage, origin string) (*liaison.Object, *stix.Header, error) {
+	h, err := stix.Parse(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	return objectOf(h, raw, origin), h, nil
+}
+
 // identityObject is the STIX identity of an organisation.
 func identityObject(o *liaison.Organisation, origin string) (*liaison.Object, error) {
 	raw, err := stix.Identity(o)
 	if err != nil {
 		return nil, err
 	}
-	return &liaison.Object{ID: stix.IdentityID(o.ID), Type: "identity", SpecVersion: "2.1",
-		Version: o.CreatedAt.UTC().Truncate(1e6), Raw: raw, Origin: origin}, nil
+	obj, _, err := stixObject(raw, origin)
+	return obj, err
 }
 
 // putIdentity stores the STIX identity of an organisation, once.
@@ -400,13 +416,11 @@ func (d *Desk) productObjects(ctx context.Context, tx liaison.Tx, p *liaison.Pro
 	if err != nil {
 		return nil, fmt.Errorf("marking of product %s: %w", p.ID, err)
 	}
-	defID := stix.MarkingDefinitionID(p.Marking)
-	defHeader, err := stix.Parse(def)
+	defObj, _, err := stixObject(def, p.OriginatorOrg)
 	if err != nil {
 		return nil, fmt.Errorf("marking of product %s: %w", p.ID, err)
 	}
-	out = append(out, &liaison.Object{ID: defID, Type: "marking-definition", SpecVersion: "2.1",
-		Version: defHeader.Version(), Raw: def, Origin: p.OriginatorOrg})
+	out = append(out, defObj)
 	opts := stix.ReportOptions{ObjectRefs: refs}
 	if p.Version > 1 {
 		// Every STIX version of an object has the created of the first.
@@ -420,14 +434,13 @@ func (d *Desk) productObjects(ctx context.Context, tx liaison.Tx, p *liaison.Pro
 	if err != nil {
 		return nil, fmt.Errorf("report of product %s: %w", p.ID, err)
 	}
-	h, err := stix.Parse(raw)
+	report, h, err := stixObject(raw, p.OriginatorOrg)
 	if err != nil {
 		return nil, fmt.Errorf("report of product %s: %w", p.ID, err)
 	}
-	out = append(out, &liaison.Object{ID: h.ID, Type: h.Type, SpecVersion: h.SpecVersion, Version: h.Version(),
-		Raw: raw, Marking: p.Marking, Rank: rank, Origin: p.OriginatorOrg, ProductID: p.ID, ProductVersion: p.Version,
-		Refs: reportRefs(h)})
-	return out, nil
+	report.Marking, report.Rank, report.Refs = p.Marking, rank, reportRefs(h)
+	report.ProductID, report.ProductVersion = p.ID, p.Version
+	return append(out, report), nil
 }
 
 // reportRefs are the ids that travel with a report: its object_refs, its
@@ -466,16 +479,31 @@ func (d *Desk) putProduct(ctx context.Context, tx liaison.Tx, p *liaison.Product
 // liaison's extension and the identity of the liaison project that
 // defines it (and liaison's statement markings).
 func liaisonObjects() ([]*liaison.Object, error) {
-	var out []*liaison.Object
-	for _, raw := range []json.RawMessage{stix.ProjectIdentity(), stix.ExtensionDefinition()} {
-		h, err := stix.Parse(raw)
-		if err != nil {
-			return nil, fmt.Errorf("liaison's own STIX objects: %w", err)
-		}
-		out = append(out, &liaison.Object{ID: h.ID, Type: h.Type, SpecVersion: h.SpecVersion, Version: h.Version(), Raw: raw})
+	own, err := liaisonOwn()
+	if err != nil {
+		return nil, err
+	}
+	// Copies: the store sets Added on what it stores.
+	out := make([]*liaison.Object, len(own))
+	for i := range own {
+		o := own[i]
+		out[i] = &o
 	}
 	return out, nil
 }
+
+// liaisonOwn reads liaison's own objects once: they are constants.
+var liaisonOwn = sync.OnceValues(func() ([]liaison.Object, error) {
+	var out []liaison.Object
+	for _, raw := range []json.RawMessage{stix.ProjectIdentity(), stix.ExtensionDefinition()} {
+		o, _, err := stixObject(raw, "")
+		if err != nil {
+			return nil, fmt.Errorf("liaison's own STIX objects: %w", err)
+		}
+		out = append(out, *o)
+	}
+	return out, nil
+})
 
 // shareProduct puts a product version's STIX objects in the recipient's
 // collection: its report, and the objects the report names, each in its
