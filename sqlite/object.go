@@ -382,44 +382,11 @@ func (tx *Tx) SetSharedThrough(ctx context.Context, orgID string, at time.Time) 
 	return nil
 }
 
-// scanObject scans objectMeta, then raw when withRaw.
-func scanObject(s scanner, withRaw bool) (*liaison.Object, error) {
-	var o liaison.Object
-	var added, version int64
-	var mark, refs string
-	var productID sql.NullString
-	var productVersion sql.NullInt64
-	dest := []any{&added, &o.ID, &o.Type, &o.SpecVersion, &version, &mark, &o.Rank, &o.Origin,
-		&productID, &productVersion, &refs}
-	var raw []byte
-	if withRaw {
-		dest = append(dest, &raw)
-	}
-	if err := s.Scan(dest...); err != nil {
-		return nil, err
-	}
-	o.Added = fromMicros(added)
-	o.Version = versionTime(version)
-	if mark != "" {
-		if err := decodeMarking(mark, &o.Marking); err != nil {
-			return nil, err
-		}
-	}
-	var err error
-	if o.Refs, err = optionalList[string](refs); err != nil {
-		return nil, err
-	}
-	o.ProductID, o.ProductVersion = productID.String, int(productVersion.Int64)
-	if withRaw {
-		o.Raw = raw
-	}
-	return &o, nil
-}
-
 // LatestObjects returns the newest version held of each id; see liaison.Tx.
 func (tx *Tx) LatestObjects(ctx context.Context, ids []string) ([]*liaison.Object, error) {
 	out := make([]*liaison.Object, 0, len(ids))
 	args := make([]any, 0, maxLatest)
+	ps := newPageScanner(false, false, len(ids))
 	for start := 0; start < len(ids); start += maxLatest {
 		chunk := ids[start:min(start+maxLatest, len(ids))]
 		args = args[:0]
@@ -431,7 +398,7 @@ func (tx *Tx) LatestObjects(ctx context.Context, ids []string) ([]*liaison.Objec
 			return nil, fmt.Errorf("sqlite: latest objects: %w", err)
 		}
 		for rows.Next() {
-			o, err := scanObject(rows, false)
+			o, err := ps.scan(rows)
 			if err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("sqlite: latest objects: %w", err)
@@ -464,7 +431,7 @@ var qLatestObjects = func() (qs [maxLatest + 1]string) {
 
 // ProductObject returns the STIX form of a product version; see liaison.Tx.
 func (tx *Tx) ProductObject(ctx context.Context, productID string, version int) (*liaison.Object, error) {
-	o, err := scanObject(tx.queryRow(ctx, qProductObject, productID, version), false)
+	o, err := newPageScanner(false, false, 1).scan(tx.queryRow(ctx, qProductObject, productID, version))
 	if err != nil {
 		return nil, notFound(err, "STIX object of product %s version %d", productID, version)
 	}
@@ -757,9 +724,11 @@ func newPageScanner(withRaw, lean bool, limit int) *pageScanner {
 	return ps
 }
 
-func (ps *pageScanner) scan(rows *sql.Rows) (*liaison.Object, error) {
+// scan reads one row; s is a *sql.Row only without raw JSON (RawBytes
+// need Rows).
+func (ps *pageScanner) scan(s scanner) (*liaison.Object, error) {
 	ps.o = liaison.Object{}
-	if err := rows.Scan(ps.dest...); err != nil {
+	if err := s.Scan(ps.dest...); err != nil {
 		return nil, err
 	}
 	if len(ps.batch) == 0 {
