@@ -95,22 +95,30 @@ func recoverPanics(log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			defer func() {
-				v := recover()
-				if v == nil {
-					return
+				if err := panicError(recover(), r); err != nil {
+					writeError(w, r, log, err)
 				}
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				err, ok := v.(error)
-				if !ok {
-					err = fmt.Errorf("%v", v)
-				}
-				writeError(w, r, log, fmt.Errorf("panic serving %s %s: %w", r.Method, r.URL.Path, err))
 			}()
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// panicError is the error of a recovered panic v while serving r, nil
+// when there was none. http.ErrAbortHandler goes on up, as net/http
+// expects.
+func panicError(v any, r *http.Request) error {
+	if v == nil {
+		return nil
+	}
+	if v == http.ErrAbortHandler {
+		panic(v)
+	}
+	err, ok := v.(error)
+	if !ok {
+		err = fmt.Errorf("%v", v)
+	}
+	return fmt.Errorf("panic serving %s %s: %w", r.Method, r.URL.Path, err)
 }
 
 // requestInfo is what inner handlers tell the request log: who called.

@@ -302,18 +302,9 @@ func (s *taxiiServer) writeError(w http.ResponseWriter, r *http.Request, err err
 // recoverPanic turns a panic of a TAXII handler into a TAXII 500, and
 // logs it. http.ErrAbortHandler goes on up, as net/http expects.
 func (s *taxiiServer) recoverPanic(w http.ResponseWriter, r *http.Request) {
-	v := recover()
-	if v == nil {
-		return
+	if err := panicError(recover(), r); err != nil {
+		s.writeError(w, r, err)
 	}
-	if v == http.ErrAbortHandler {
-		panic(v)
-	}
-	err, ok := v.(error)
-	if !ok {
-		err = fmt.Errorf("%v", v)
-	}
-	s.writeError(w, r, fmt.Errorf("panic serving %s %s: %w", r.Method, r.URL.Path, err))
 }
 
 // writeTAXII writes v as a TAXII resource with the given status. It
