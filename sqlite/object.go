@@ -126,6 +126,10 @@ func (tx *Tx) PutObjects(ctx context.Context, objs []*liaison.Object) ([]bool, e
 	if err != nil {
 		return nil, err
 	}
+	held, err := tx.heldIDs(ctx, objs)
+	if err != nil {
+		return nil, err
+	}
 	stored := make([]bool, len(objs))
 	added := make([]int64, len(objs))
 	args := make([]any, 0, 12*putChunk)
@@ -166,7 +170,7 @@ func (tx *Tx) PutObjects(ctx context.Context, objs []*liaison.Object) ([]bool, e
 			stored[start+i] = n > 0
 		}
 	}
-	if err := tx.markSuperseded(ctx, objs, stored); err != nil {
+	if err := tx.markSuperseded(ctx, objs, stored, held); err != nil {
 		return nil, err
 	}
 	// Versions held already may have been withdrawn: given again, they are
@@ -241,10 +245,65 @@ var qMarkSuperseded = func() (qs [supersededChunk + 1]string) {
 	return qs
 }()
 
+// qHeldIDs returns which of some object ids the node holds a version of:
+// an index-only lookup, where marking versions superseded reads each row.
+var qHeldIDs = func() (qs [supersededChunk + 1]string) {
+	for n := 1; n <= supersededChunk; n++ {
+		qs[n] = prep(`SELECT DISTINCT id FROM objects WHERE id IN (?` + strings.Repeat(", ?", n-1) + `)`)
+	}
+	return qs
+}()
+
+// heldIDs returns the ids of objs of which the node holds a version
+// already, before objs are stored.
+func (tx *Tx) heldIDs(ctx context.Context, objs []*liaison.Object) (map[string]bool, error) {
+	held := make(map[string]bool)
+	ids := make([]any, 0, supersededChunk)
+	flush := func() error {
+		if len(ids) == 0 {
+			return nil
+		}
+		rows, err := tx.query(ctx, qHeldIDs[len(ids)], ids...)
+		if err != nil {
+			return fmt.Errorf("sqlite: look up held objects: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return fmt.Errorf("sqlite: look up held objects: %w", err)
+			}
+			held[id] = true
+		}
+		ids = ids[:0]
+		return rows.Err()
+	}
+	for _, o := range objs {
+		ids = append(ids, o.ID)
+		if len(ids) == supersededChunk {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	return held, nil
+}
+
 // markSuperseded keeps objects.superseded: once a version is superseded it
 // stays so (versions are never removed), which lets a page skip looking
-// for a later version of every version nothing supersedes.
-func (tx *Tx) markSuperseded(ctx context.Context, objs []*liaison.Object, stored []bool) error {
+// for a later version of every version nothing supersedes. Only the
+// objects stored that have another version can have one to mark: those
+// held before (held) and those given more than once in objs.
+func (tx *Tx) markSuperseded(ctx context.Context, objs []*liaison.Object, stored []bool, held map[string]bool) error {
+	given := make(map[string]int, len(objs))
+	for i, o := range objs {
+		if stored[i] {
+			given[o.ID]++
+		}
+	}
 	ids := make([]any, 0, supersededChunk)
 	flush := func() error {
 		if len(ids) == 0 {
@@ -257,9 +316,12 @@ func (tx *Tx) markSuperseded(ctx context.Context, objs []*liaison.Object, stored
 		return nil
 	}
 	for i, o := range objs {
-		if !stored[i] {
+		if !stored[i] || !held[o.ID] && given[o.ID] < 2 {
 			continue
 		}
+		// An object given more than once is marked once.
+		given[o.ID] = 0
+		held[o.ID] = false
 		ids = append(ids, o.ID)
 		if len(ids) == supersededChunk {
 			if err := flush(); err != nil {

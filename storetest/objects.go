@@ -148,6 +148,19 @@ func testObjects(t *testing.T, open func(*testing.T) liaison.Store) {
 		}
 	})
 
+	t.Run("the last version is found when versions arrive in separate calls", func(t *testing.T) {
+		s := open(t)
+		// 001: older then newer; 002: newer then older; 003: new alone,
+		// then a version of 001 and a held one of 002 given again.
+		PutObjects(t, s, Obj("malware", 1, 1, "a"), Obj("tool", 2, 5, "a"))
+		PutObjects(t, s, Obj("malware", 1, 3, "a"), Obj("tool", 2, 4, "a"), Obj("tool", 3, 1, "a"))
+		PutObjects(t, s, Obj("malware", 1, 2, "a"), Obj("tool", 2, 5, "a"))
+		page := Page(t, s, home, liaison.ObjectQuery{})
+		Diff(t, "last versions", []string{"002@5", "001@3", "003@1"}, keysOf(page.Objects))
+		page = Page(t, s, home, liaison.ObjectQuery{Versions: liaison.VersionMatch{First: true}})
+		Diff(t, "first versions", []string{"001@1", "002@4", "003@1"}, keysOf(page.Objects))
+	})
+
 	t.Run("filters by id, type and spec_version", func(t *testing.T) {
 		s := open(t)
 		PutObjects(t, s, Obj("malware", 1, 1, "a"), Obj("tool", 2, 1, "a"), Obj("tool", 3, 1, "a"))
