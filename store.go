@@ -162,6 +162,24 @@ type Tx interface {
 	CreateBreach(ctx context.Context, b *Breach) error
 	Breaches(ctx context.Context, f ListFilter) ([]*Breach, error)
 
+	// SetThreatPriorities replaces orgID's threat priorities with ps (none
+	// clears them), set at at: it sets OrgID and SetAt on each entry and
+	// keeps the list it replaces as history. ps must be valid (see
+	// ValidateThreatPriorities). ECONFLICT when at is before the time
+	// the current list was set, which would make the history run backwards.
+	SetThreatPriorities(ctx context.Context, orgID string, ps []*ThreatPriority, at time.Time) error
+	// ThreatPriorities lists the current threat priorities of orgID, or of
+	// every organisation when orgID is "", by organisation and rank: an
+	// indexed lookup.
+	ThreatPriorities(ctx context.Context, orgID string) ([]*ThreatPriority, error)
+	// SetCoverage replaces orgID's coverage with cs as SetThreatPriorities
+	// replaces priorities; cs must be valid (see ValidateCoverage).
+	SetCoverage(ctx context.Context, orgID string, cs []*Coverage, at time.Time) error
+	// Coverage lists the current coverage of orgID, or of every
+	// organisation when orgID is "", by organisation, topic and
+	// discipline: an indexed lookup.
+	Coverage(ctx context.Context, orgID string) ([]*Coverage, error)
+
 	// PutObjects stores object versions in order, each unless a version
 	// with the same ID, Version and SpecVersion is held already (one
 	// withdrawn from the home collection is restored, as new, when given

@@ -45,6 +45,8 @@ func Run(t *testing.T, open func(t *testing.T) liaison.Store) {
 		{"Feedback", testFeedback},
 		{"Interactions", testInteractions},
 		{"Breaches", testBreaches},
+		{"ThreatPriorities", testThreatPriorities},
+		{"Coverage", testCoverage},
 		{"Transactions", testTransactions},
 		{"Audit", testAudit},
 		{"Lists", testLists},
