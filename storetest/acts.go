@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/liaison-dev/liaison"
@@ -29,6 +30,45 @@ func testDisseminations(t *testing.T, open func(*testing.T) liaison.Store) {
 		})
 		want := &liaison.Holding{OrgID: "fr-dgsi", ProductID: p.ID, ProductVersion: 1, Via: d.ID, At: d.CreatedAt}
 		Diff(t, "holding", want, got)
+	})
+	t.Run("exchanges join each dissemination to its product version, in time order", func(t *testing.T) {
+		s := open(t)
+		p := CreateProduct(t, s, Product("de-bfv", "p", "cyber", "russia"), marking.RankSecret)
+		q := Product("de-bfv", "p2")
+		q.ID, q.Reliability, q.Credibility = p.ID, "A", "1"
+		q = CreateProduct(t, s, q, marking.RankRestricted)
+		d2 := Disseminate(t, s, Dissemination(q, "de-bfv", "nl-aivd", 30))
+		d1 := Disseminate(t, s, Dissemination(p, "de-bfv", "fr-dgsi", 10))
+		fwd := Dissemination(p, "fr-dgsi", "es-cni", 40)
+		fwd.Action = liaison.ActionForward
+		d3 := Disseminate(t, s, fwd)
+		var got []*liaison.Exchange
+		View(t, s, func(tx liaison.Tx) error {
+			return tx.ScanExchanges(t.Context(), func(e *liaison.Exchange) error {
+				got = append(got, e)
+				return nil
+			})
+		})
+		want := []*liaison.Exchange{
+			{ID: d1.ID, ProductID: p.ID, ProductVersion: 1, From: "de-bfv", To: "fr-dgsi", AgreementID: "agreement-1",
+				Action: liaison.ActionDisseminate, At: At(10), Rank: marking.RankSecret, Reliability: "B", Credibility: "2",
+				Topics: []string{"cyber", "russia"}, Originator: "de-bfv"},
+			{ID: d2.ID, ProductID: p.ID, ProductVersion: 2, From: "de-bfv", To: "nl-aivd", AgreementID: "agreement-1",
+				Action: liaison.ActionDisseminate, At: At(30), Rank: marking.RankRestricted, Reliability: "A", Credibility: "1",
+				Topics: []string{"counter-terrorism"}, Originator: "de-bfv"},
+			{ID: d3.ID, ProductID: p.ID, ProductVersion: 1, From: "fr-dgsi", To: "es-cni", AgreementID: "agreement-1",
+				Action: liaison.ActionForward, At: At(40), Rank: marking.RankSecret, Reliability: "B", Credibility: "2",
+				Topics: []string{"cyber", "russia"}, Originator: "de-bfv"},
+		}
+		Diff(t, "exchanges", want, got)
+		stop := errors.New("stop")
+		n := 0
+		err := s.View(t.Context(), func(tx liaison.Tx) error {
+			return tx.ScanExchanges(t.Context(), func(*liaison.Exchange) error { n++; return stop })
+		})
+		if !errors.Is(err, stop) || n != 1 {
+			t.Errorf("after fn's error: err %v after %d calls, want stop after 1", err, n)
+		}
 	})
 	t.Run("disseminations are listed by time, filtered", func(t *testing.T) {
 		s := open(t)
