@@ -142,6 +142,28 @@ type Service interface {
 	RecordBreach(ctx context.Context, b *Breach) error
 	Breaches(ctx context.Context, f ListFilter) ([]*Breach, error)
 
+	// SetThreatPriorities replaces an organisation's threat priorities
+	// with ps (none clears them) and returns them as stored, by rank. When
+	// every rank in ps is 0 the order of ps is the ranking. An
+	// organisation's administrators and liaison officers set its own; the
+	// node's administrators set any organisation's (what a partner told
+	// of its priorities).
+	SetThreatPriorities(ctx context.Context, orgID string, ps []ThreatPriority) ([]*ThreatPriority, error)
+	// ThreatPriorities lists an organisation's current threat priorities
+	// by rank, or, for "", those of every organisation the caller may
+	// read, by organisation and rank. The home organisation's officers
+	// (auditors excepted) read every organisation's; a partner's officers
+	// only their own organisation's.
+	ThreatPriorities(ctx context.Context, orgID string) ([]*ThreatPriority, error)
+	// SetCoverage replaces an organisation's coverage with cs (none
+	// clears it) and returns it as stored, by topic and discipline; who
+	// may set it is as for SetThreatPriorities.
+	SetCoverage(ctx context.Context, orgID string, cs []Coverage) ([]*Coverage, error)
+	// Coverage lists an organisation's current coverage (or, for "", that
+	// of every organisation the caller may read) by organisation, topic
+	// and discipline; who may read it is as for ThreatPriorities.
+	Coverage(ctx context.Context, orgID string) ([]*Coverage, error)
+
 	// AuditEvents lists audit events after a sequence number (admins and auditors).
 	AuditEvents(ctx context.Context, afterSeq int64, limit int) ([]*AuditEvent, error)
 	// VerifyAudit walks the whole chain (admins and auditors).
