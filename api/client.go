@@ -222,6 +222,45 @@ func (c *Client) Breaches(ctx context.Context, f liaison.ListFilter) ([]*liaison
 	return getList[*liaison.Breach](ctx, c, "/api/v1/breaches", listParams(f))
 }
 
+// SetThreatPriorities replaces an organisation's threat priorities and
+// returns them as stored.
+func (c *Client) SetThreatPriorities(ctx context.Context, orgID string, ps []liaison.ThreatPriority) ([]*liaison.ThreatPriority, error) {
+	if ps == nil {
+		ps = []liaison.ThreatPriority{}
+	}
+	var out list[*liaison.ThreatPriority]
+	err := c.do(ctx, http.MethodPut, "/api/v1/organisations/"+url.PathEscape(orgID)+"/priorities", nil, prioritySet{Items: ps}, &out)
+	return out.Items, err
+}
+
+// ThreatPriorities lists an organisation's current threat priorities, or
+// for "" those of every organisation the caller may read.
+func (c *Client) ThreatPriorities(ctx context.Context, orgID string) ([]*liaison.ThreatPriority, error) {
+	if orgID == "" {
+		return getList[*liaison.ThreatPriority](ctx, c, "/api/v1/priorities", nil)
+	}
+	return getList[*liaison.ThreatPriority](ctx, c, "/api/v1/organisations/"+url.PathEscape(orgID)+"/priorities", nil)
+}
+
+// SetCoverage replaces an organisation's coverage and returns it as stored.
+func (c *Client) SetCoverage(ctx context.Context, orgID string, cs []liaison.Coverage) ([]*liaison.Coverage, error) {
+	if cs == nil {
+		cs = []liaison.Coverage{}
+	}
+	var out list[*liaison.Coverage]
+	err := c.do(ctx, http.MethodPut, "/api/v1/organisations/"+url.PathEscape(orgID)+"/coverage", nil, coverageSet{Items: cs}, &out)
+	return out.Items, err
+}
+
+// Coverage lists an organisation's current coverage, or for "" that of
+// every organisation the caller may read.
+func (c *Client) Coverage(ctx context.Context, orgID string) ([]*liaison.Coverage, error) {
+	if orgID == "" {
+		return getList[*liaison.Coverage](ctx, c, "/api/v1/coverage", nil)
+	}
+	return getList[*liaison.Coverage](ctx, c, "/api/v1/organisations/"+url.PathEscape(orgID)+"/coverage", nil)
+}
+
 // AuditEvents lists audit events after a sequence number, at most limit
 // (0: the server's page size, as on the node). A limit beyond the server's
 // largest page is fetched in as many pages as it takes.

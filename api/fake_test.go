@@ -38,6 +38,8 @@ type fakeNode struct {
 	feedback       []*liaison.Feedback
 	interactions   []*liaison.Interaction
 	breaches       []*liaison.Breach
+	priorities     map[string][]*liaison.ThreatPriority // org → current list, by rank
+	coverage       map[string][]*liaison.Coverage       // org → current set
 	audit          []*liaison.AuditEvent
 
 	// The node's STIX objects as the TAXII server serves them (the TAXII
@@ -68,6 +70,9 @@ func newFakeNode(homeOrg string) *fakeNode {
 		tokens:   map[string]string{},
 		products: map[string][]*liaison.Product{},
 		held:     map[string]map[string]time.Time{},
+
+		priorities: map[string][]*liaison.ThreatPriority{},
+		coverage:   map[string][]*liaison.Coverage{},
 
 		collections: map[string]*fakeCollection{},
 		statuses:    map[string]*liaison.ImportStatus{},
@@ -756,6 +761,126 @@ func (s *fakeService) Breaches(ctx context.Context, f liaison.ListFilter) ([]*li
 		return nil, err
 	}
 	return filtered(s.n.breaches, f, func(x *liaison.Breach) ([]string, string) { return []string{x.OrgID}, x.ProductID }), nil
+}
+
+// threatScope is who reads threat records, as the desk decides it: the
+// home organisation's officers any, a partner's its own; auditors none.
+func (s *fakeService) threatScope(orgID string) (string, error) {
+	if err := s.require("reading threat priorities", liaison.RoleAdmin, liaison.RoleLiaison, liaison.RoleAnalyst); err != nil {
+		return "", err
+	}
+	if orgID != "" && s.n.orgs[orgID] == nil {
+		return "", liaison.Errorf(liaison.ENOTFOUND, "organisation %s not found", orgID)
+	}
+	if s.me.OrgID == s.n.node.HomeOrg {
+		return orgID, nil
+	}
+	if orgID != "" && orgID != s.me.OrgID {
+		return "", liaison.Errorf(liaison.EFORBIDDEN, "you may read only the threat priorities and coverage of %s", s.me.OrgID)
+	}
+	return s.me.OrgID, nil
+}
+
+// mayRecordThreat checks that the caller may set orgID's threat records.
+func (s *fakeService) mayRecordThreat(orgID string) error {
+	if err := s.require("setting threat priorities", liaison.RoleAdmin, liaison.RoleLiaison); err != nil {
+		return err
+	}
+	if s.n.orgs[orgID] == nil {
+		return liaison.Errorf(liaison.ENOTFOUND, "organisation %s not found", orgID)
+	}
+	if s.me.OrgID != orgID && !(s.me.Role == liaison.RoleAdmin && s.me.OrgID == s.n.node.HomeOrg) {
+		return liaison.Errorf(liaison.EFORBIDDEN, "only the officers of %s may set its threat priorities", orgID)
+	}
+	return nil
+}
+
+// collectThreat returns the records of org, or of all orgs for "", by org.
+func collectThreat[T any](m map[string][]*T, org string) []*T {
+	out := []*T{}
+	orgs := make([]string, 0, len(m))
+	for o := range m {
+		if org == "" || o == org {
+			orgs = append(orgs, o)
+		}
+	}
+	slices.Sort(orgs)
+	for _, o := range orgs {
+		out = append(out, m[o]...)
+	}
+	return out
+}
+
+func (s *fakeService) SetThreatPriorities(ctx context.Context, orgID string, in []liaison.ThreatPriority) ([]*liaison.ThreatPriority, error) {
+	defer s.n.mu.Unlock()
+	if err := s.begin(); err != nil {
+		return nil, err
+	}
+	if err := s.mayRecordThreat(orgID); err != nil {
+		return nil, err
+	}
+	at := s.n.tick()
+	byOrder := !slices.ContainsFunc(in, func(p liaison.ThreatPriority) bool { return p.Rank != 0 })
+	ps := make([]*liaison.ThreatPriority, len(in))
+	for i, p := range in {
+		p.OrgID, p.SetBy, p.SetAt = orgID, s.me.ID, at
+		if byOrder {
+			p.Rank = i + 1
+		}
+		ps[i] = &p
+	}
+	if err := liaison.ValidateThreatPriorities(ps); err != nil {
+		return nil, err
+	}
+	s.n.priorities[orgID] = ps
+	s.record("priorities.set", orgID, orgID, true, nil)
+	return ps, nil
+}
+
+func (s *fakeService) ThreatPriorities(ctx context.Context, orgID string) ([]*liaison.ThreatPriority, error) {
+	defer s.n.mu.Unlock()
+	if err := s.begin(); err != nil {
+		return nil, err
+	}
+	org, err := s.threatScope(orgID)
+	if err != nil {
+		return nil, err
+	}
+	return collectThreat(s.n.priorities, org), nil
+}
+
+func (s *fakeService) SetCoverage(ctx context.Context, orgID string, in []liaison.Coverage) ([]*liaison.Coverage, error) {
+	defer s.n.mu.Unlock()
+	if err := s.begin(); err != nil {
+		return nil, err
+	}
+	if err := s.mayRecordThreat(orgID); err != nil {
+		return nil, err
+	}
+	at := s.n.tick()
+	cs := make([]*liaison.Coverage, len(in))
+	for i, c := range in {
+		c.OrgID, c.SetBy, c.SetAt = orgID, s.me.ID, at
+		cs[i] = &c
+	}
+	if err := liaison.ValidateCoverage(cs); err != nil {
+		return nil, err
+	}
+	s.n.coverage[orgID] = cs
+	s.record("coverage.set", orgID, orgID, true, nil)
+	return cs, nil
+}
+
+func (s *fakeService) Coverage(ctx context.Context, orgID string) ([]*liaison.Coverage, error) {
+	defer s.n.mu.Unlock()
+	if err := s.begin(); err != nil {
+		return nil, err
+	}
+	org, err := s.threatScope(orgID)
+	if err != nil {
+		return nil, err
+	}
+	return collectThreat(s.n.coverage, org), nil
 }
 
 func (s *fakeService) AuditEvents(ctx context.Context, afterSeq int64, limit int) ([]*liaison.AuditEvent, error) {

@@ -50,6 +50,50 @@ func handleOrganisationGet() endpoint {
 	}
 }
 
+func handlePrioritiesList() endpoint {
+	return func(r *http.Request, svc liaison.Service) (int, any, error) {
+		return listed(svc.ThreatPriorities(r.Context(), r.URL.Query().Get("org")))
+	}
+}
+
+func handleCoverageList() endpoint {
+	return func(r *http.Request, svc liaison.Service) (int, any, error) {
+		return listed(svc.Coverage(r.Context(), r.URL.Query().Get("org")))
+	}
+}
+
+func handlePrioritiesGet() endpoint {
+	return func(r *http.Request, svc liaison.Service) (int, any, error) {
+		return listed(svc.ThreatPriorities(r.Context(), r.PathValue("id")))
+	}
+}
+
+func handlePrioritiesPut() endpoint {
+	return func(r *http.Request, svc liaison.Service) (int, any, error) {
+		in, err := decode[prioritySet](r)
+		if err != nil {
+			return 0, nil, err
+		}
+		return listed(svc.SetThreatPriorities(r.Context(), r.PathValue("id"), in.Items))
+	}
+}
+
+func handleCoverageGet() endpoint {
+	return func(r *http.Request, svc liaison.Service) (int, any, error) {
+		return listed(svc.Coverage(r.Context(), r.PathValue("id")))
+	}
+}
+
+func handleCoveragePut() endpoint {
+	return func(r *http.Request, svc liaison.Service) (int, any, error) {
+		in, err := decode[coverageSet](r)
+		if err != nil {
+			return 0, nil, err
+		}
+		return listed(svc.SetCoverage(r.Context(), r.PathValue("id"), in.Items))
+	}
+}
+
 func handleOfficerList() endpoint {
 	return func(r *http.Request, svc liaison.Service) (int, any, error) {
 		return listed(svc.Officers(r.Context(), r.URL.Query().Get("org")))

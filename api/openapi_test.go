@@ -131,7 +131,7 @@ func TestOpenAPIDescribesExactlyTheRoutes(t *testing.T) {
 				t.Errorf("%s needs a token but describes no 401", key)
 			}
 		}
-		if rt.Method == "POST" && op.RequestBody != nil {
+		if (rt.Method == "POST" || rt.Method == "PUT") && op.RequestBody != nil {
 			if _, ok := op.Responses["415"]; !ok {
 				t.Errorf("%s takes a body but describes no 415", key)
 			}
@@ -230,6 +230,10 @@ func TestOpenAPISchemasMatchTheJSONOfTheirTypes(t *testing.T) {
 		"Feedback":              liaison.Feedback{},
 		"Interaction":           liaison.Interaction{},
 		"Breach":                liaison.Breach{},
+		"ThreatPriority":        liaison.ThreatPriority{},
+		"Coverage":              liaison.Coverage{},
+		"ThreatPrioritySet":     prioritySet{},
+		"CoverageSet":           coverageSet{},
 		"AuditEvent":            liaison.AuditEvent{},
 		"AuditBreak":            liaison.AuditBreak{},
 		"AuditReport":           liaison.AuditReport{},

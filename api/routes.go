@@ -17,7 +17,7 @@ type route struct {
 
 // routes returns every route of the API.
 func routes() []route {
-	const get, post = http.MethodGet, http.MethodPost
+	const get, post, put = http.MethodGet, http.MethodPost, http.MethodPut
 	return []route{
 		{get, "/healthz", true, handleHealthz()},
 
@@ -27,6 +27,13 @@ func routes() []route {
 		{get, "/api/v1/organisations", false, handleOrganisationList()},
 		{post, "/api/v1/organisations", false, handleOrganisationCreate()},
 		{get, "/api/v1/organisations/{id}", false, handleOrganisationGet()},
+		{get, "/api/v1/organisations/{id}/priorities", false, handlePrioritiesGet()},
+		{put, "/api/v1/organisations/{id}/priorities", false, handlePrioritiesPut()},
+		{get, "/api/v1/organisations/{id}/coverage", false, handleCoverageGet()},
+		{put, "/api/v1/organisations/{id}/coverage", false, handleCoveragePut()},
+
+		{get, "/api/v1/priorities", false, handlePrioritiesList()},
+		{get, "/api/v1/coverage", false, handleCoverageList()},
 
 		{get, "/api/v1/officers", false, handleOfficerList()},
 		{post, "/api/v1/officers", false, handleOfficerCreate()},

@@ -73,3 +73,17 @@ type statusChange struct {
 type rfiAnswer struct {
 	ProductID string `json:"product_id"`
 }
+
+// prioritySet is the body of PUT /api/v1/organisations/{id}/priorities:
+// the whole list, which replaces the organisation's threat priorities.
+// It has the shape of the list the GET answers, so that one can be edited
+// and put back.
+type prioritySet struct {
+	Items []liaison.ThreatPriority `json:"items"`
+}
+
+// coverageSet is the body of PUT /api/v1/organisations/{id}/coverage: the
+// whole coverage, which replaces the organisation's.
+type coverageSet struct {
+	Items []liaison.Coverage `json:"items"`
+}
