@@ -167,18 +167,22 @@ func (c Config) DimensionWeight(d Dimension) float64 {
 // all a base rate is, and nothing else. Empty names are ignored.
 func (c Config) BaseRate(shared []string) (float64, []string) {
 	ms := normalise(shared)
-	a := c.PriorBaseRate
 	reasons := []string{fmt.Sprintf("prior %.2f", c.PriorBaseRate)}
-	for _, m := range ms {
-		if a >= c.MaxBaseRate {
+	for i, m := range ms {
+		before := c.baseRate(i)
+		if step := c.baseRate(i+1) - before; step > 0 {
+			reasons = append(reasons, fmt.Sprintf("shared membership %s: %+.2f", m, step))
+		} else {
 			reasons = append(reasons, fmt.Sprintf("shared membership %s: not counted, the cap %.2f is reached", m, c.MaxBaseRate))
-			continue
 		}
-		step := min(c.MembershipStep, c.MaxBaseRate-a)
-		a += step
-		reasons = append(reasons, fmt.Sprintf("shared membership %s: %+.2f", m, step))
 	}
-	return a, reasons
+	return c.baseRate(len(ms)), reasons
+}
+
+// baseRate is BaseRate without the reasons, for n distinct shared
+// memberships.
+func (c Config) baseRate(n int) float64 {
+	return min(c.PriorBaseRate+c.MembershipStep*float64(n), c.MaxBaseRate)
 }
 
 // normalise returns the distinct non-empty strings of s, sorted, in a new

@@ -233,12 +233,25 @@ func (e *Engine) Shared(a, b string) []string {
 }
 
 func (e *Engine) shared(a, b string) []string {
-	ma, mb := e.members[a], e.members[b]
 	out := []string{}
+	e.eachShared(a, b, func(m string) { out = append(out, m) })
+	return out
+}
+
+// sharedCount returns how many memberships a and b share.
+func (e *Engine) sharedCount(a, b string) int {
+	n := 0
+	e.eachShared(a, b, func(string) { n++ })
+	return n
+}
+
+// eachShared calls f with each membership a and b share, in order.
+func (e *Engine) eachShared(a, b string, f func(string)) {
+	ma, mb := e.members[a], e.members[b]
 	for i, j := 0, 0; i < len(ma) && j < len(mb); {
 		switch c := cmp.Compare(ma[i], mb[j]); {
 		case c == 0:
-			out = append(out, ma[i])
+			f(ma[i])
 			i++
 			j++
 		case c < 0:
@@ -247,7 +260,6 @@ func (e *Engine) shared(a, b string) []string {
 			j++
 		}
 	}
-	return out
 }
 
 // Add adds one evidence item. It returns an error wrapping ErrInvalid,
@@ -525,7 +537,7 @@ func (e *Engine) assess(key Pair, now time.Time, top bool) Assessment {
 // opinionAt returns the overall opinion of a pair at x and its overall
 // evidence, without explanation.
 func (e *Engine) opinionAt(key Pair, p *pairState, x float64) (Opinion, float64, float64, int) {
-	a, _ := e.cfg.BaseRate(e.shared(key.Truster, key.Trustee))
+	a := e.cfg.baseRate(e.sharedCount(key.Truster, key.Trustee))
 	s := e.sumsAt(p, x)
 	r, neg := e.overall(&s)
 	return fromEvidence(r, neg, a), r, neg, s.n
@@ -601,7 +613,7 @@ func (e *Engine) Transitive(from, to string, now time.Time, maxDepth int) (Infer
 		return Inference{}, err
 	}
 	e.mu.Lock()
-	a, _ := e.cfg.BaseRate(e.shared(from, to))
+	a := e.cfg.baseRate(e.sharedCount(from, to))
 	e.mu.Unlock()
 	inf.Opinion.BaseRate = a
 	inf.Projected = inf.Opinion.Projected()

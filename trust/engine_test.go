@@ -436,6 +436,15 @@ func TestBaseRate(t *testing.T) {
 		{"duplicates and empty names count once", []string{"NATO", "EU", "", "EU"}, 0.6, 3},
 		{"the cap holds", []string{"A1", "A2", "A3", "A4", "A5", "A6", "A7"}, 0.75, 8},
 	}
+	for n := range 10 {
+		names := make([]string, n)
+		for i := range names {
+			names[i] = fmt.Sprint("M", i)
+		}
+		if a, _ := c.BaseRate(names); a != c.baseRate(n) {
+			t.Errorf("%d shared: BaseRate %v, baseRate %v", n, a, c.baseRate(n))
+		}
+	}
 	for _, tt := range tests {
 		a, reasons := c.BaseRate(tt.shared)
 		if !near(a, tt.want, 1e-12) || len(reasons) != tt.reasons {

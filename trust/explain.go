@@ -77,43 +77,61 @@ func (h topHeap) down(i int) {
 // of the kept items may show fewer than TopK of a sign: the heaps keep the
 // all-time largest.
 func (e *Engine) explain(key Pair, p *pairState, x float64, s *sums) []Contribution {
+	// Candidates are sorted as small structs and made into contributions
+	// at the end: sorting contributions themselves would move their
+	// evidence around.
+	type cand struct {
+		influence, weight float64
+		sign              int
+		ev                *Evidence
+	}
 	k := e.cfg.TopK
-	contrib := func(h topHeap, sign int) []Contribution {
-		out := make([]Contribution, 0, len(h)+2)
+	collect := func(h topHeap, sign int, extra int) []cand {
+		out := make([]cand, 0, len(h)+extra)
 		for _, it := range h {
 			if it.x > x {
 				continue
 			}
 			w := it.part * math.Exp2(it.x-x)
-			out = append(out, Contribution{Evidence: *it.ev, Sign: sign, Weight: w, Influence: e.cfg.DimensionWeight(it.ev.Dimension) * w})
+			out = append(out, cand{e.cfg.DimensionWeight(it.ev.Dimension) * w, w, sign, it.ev})
 		}
 		return out
 	}
-	sup := contrib(p.support, +1)
+	sup := collect(p.support, +1, 2)
 	at := e.timeOf(s.latest)
 	wb := e.cfg.BenevolenceWeight
 	if s.tieUnits > 0 {
 		w := s.tieUnits * s.relDecay
-		sup = append(sup, Contribution{Sign: +1, Weight: w, Influence: wb * w, Evidence: Evidence{
+		sup = append(sup, cand{wb * w, w, +1, &Evidence{
 			Truster: key.Truster, Trustee: key.Trustee, Dimension: Benevolence, Kind: KindOfficerTies, At: at,
 			Positive: s.tieUnits, Note: fmt.Sprintf("%d distinct officer ties", s.ties),
 		}})
 	}
 	if s.ageUnits > 0 {
 		w := s.ageUnits * s.relDecay
-		sup = append(sup, Contribution{Sign: +1, Weight: w, Influence: wb * w, Evidence: Evidence{
+		sup = append(sup, cand{wb * w, w, +1, &Evidence{
 			Truster: key.Truster, Trustee: key.Trustee, Dimension: Benevolence, Kind: KindRelationshipAge, At: at,
 			Positive: s.ageUnits, Note: fmt.Sprintf("relationship active for %.1f years", s.years),
 		}})
 	}
-	und := contrib(p.undermine, -1)
-	byInfluence := func(a, b Contribution) int {
-		return cmp.Or(cmp.Compare(b.Influence, a.Influence), b.Evidence.At.Compare(a.Evidence.At), cmp.Compare(a.Evidence.Ref, b.Evidence.Ref))
+	und := collect(p.undermine, -1, 0)
+	byInfluence := func(a, b cand) int {
+		if c := cmp.Compare(b.influence, a.influence); c != 0 {
+			return c
+		}
+		if c := b.ev.At.Compare(a.ev.At); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ev.Ref, b.ev.Ref)
 	}
 	slices.SortFunc(sup, byInfluence)
 	slices.SortFunc(und, byInfluence)
-	out := append(sup[:min(k, len(sup))], und[:min(k, len(und))]...)
-	slices.SortStableFunc(out, byInfluence)
+	top := append(sup[:min(k, len(sup))], und[:min(k, len(und))]...)
+	slices.SortStableFunc(top, byInfluence)
+	out := make([]Contribution, len(top))
+	for i, c := range top {
+		out[i] = Contribution{Evidence: *c.ev, Sign: c.sign, Weight: c.weight, Influence: c.influence}
+	}
 	return out
 }
 

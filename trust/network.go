@@ -77,25 +77,33 @@ func Transitive(g Graph, from, to string, maxDepth int) (Inference, error) {
 			}
 		}
 	}
-	removed := make(map[Pair]bool)
-	inf := Inference{From: from, To: to, Paths: []Path{}}
+	n := newNetwork(g)
+	inf := Inference{From: from, To: to, Paths: []Path{}, Opinion: Vacuous(0.5)}
+	src, ok1 := n.index[from]
+	dst, ok2 := n.index[to]
+	if !ok1 || !ok2 {
+		inf.Projected = inf.Opinion.Projected()
+		return inf, nil
+	}
 	var ops []Opinion
 	for {
-		nodes, ok := bestChain(g, from, to, maxDepth, removed)
+		chain, ok := n.bestChain(src, dst, maxDepth)
 		if !ok {
 			break
 		}
-		op := g[nodes[len(nodes)-2]][to]
-		for i := len(nodes) - 2; i > 0; i-- {
-			op = discount(g[nodes[i-1]][nodes[i]], op)
+		// chain holds edge indices; discount from the last edge back.
+		op := n.edges[chain[len(chain)-1]].op
+		for i := len(chain) - 2; i >= 0; i-- {
+			op = discount(n.edges[chain[i]].op, op)
 		}
-		for i := 1; i < len(nodes); i++ {
-			removed[Pair{nodes[i-1], nodes[i]}] = true
+		nodes := []string{from}
+		for _, ei := range chain {
+			n.edges[ei].removed = true
+			nodes = append(nodes, n.names[n.edges[ei].to])
 		}
 		ops = append(ops, op)
 		inf.Paths = append(inf.Paths, Path{Nodes: nodes, Opinion: op, Projected: op.Projected()})
 	}
-	inf.Opinion = Vacuous(0.5)
 	if len(ops) > 0 {
 		inf.Opinion = fuse(ops)
 	}
@@ -103,87 +111,137 @@ func Transitive(g Graph, from, to string, maxDepth int) (Inference, error) {
 	return inf, nil
 }
 
-// layerState is the best referral chain found to a node within a number
-// of edges: the product of beliefs along it and where it came from.
-type layerState struct {
-	val       float64
-	prev      string
-	prevLayer int
+// network is a Graph indexed for the search of chains: organisations by
+// number in name order, edges by number, each node's outgoing edges in
+// the order of their targets' names.
+type network struct {
+	names []string
+	index map[string]int
+	edges []edge
+	out   [][]int // node → indices of its outgoing edges
 }
 
-// bestChain returns the most certain chain from → … → to of at most
-// maxDepth edges avoiding removed edges, or false if there is none with
-// positive certainty. Ties go to the shorter chain, then to the chain
-// found first in name order.
-func bestChain(g Graph, from, to string, maxDepth int, removed map[Pair]bool) ([]string, bool) {
-	layers := make([]map[string]layerState, maxDepth)
-	layers[0] = map[string]layerState{from: {val: 1, prevLayer: -1}}
-	for k := 1; k < maxDepth; k++ {
-		cur := make(map[string]layerState, len(layers[k-1]))
-		for v, st := range layers[k-1] {
-			cur[v] = st
+type edge struct {
+	from, to int
+	op       Opinion
+	removed  bool
+}
+
+func newNetwork(g Graph) *network {
+	n := &network{index: make(map[string]int)}
+	for a, row := range g {
+		n.names = append(n.names, a)
+		for b := range row {
+			n.names = append(n.names, b)
 		}
-		for _, u := range sortedKeys(layers[k-1]) {
-			su := layers[k-1][u]
-			row := g[u]
-			for _, v := range sortedKeys(row) {
-				op := row[v]
-				if v == from || v == to || op.Belief <= 0 || removed[Pair{u, v}] {
+	}
+	slices.Sort(n.names)
+	n.names = slices.Compact(n.names)
+	for i, name := range n.names {
+		n.index[name] = i
+	}
+	n.out = make([][]int, len(n.names))
+	for i, a := range n.names {
+		row := g[a]
+		for _, b := range sortedKeys(row) {
+			n.out[i] = append(n.out[i], len(n.edges))
+			n.edges = append(n.edges, edge{from: i, to: n.index[b], op: row[b]})
+		}
+	}
+	return n
+}
+
+// bestChain returns the edges of the most certain chain src → … → dst of
+// at most maxDepth edges that avoids removed edges, or false if there is
+// none with positive certainty. The certainty of a chain is the product
+// of the referral edges' beliefs times 1 − u of the last edge; it is
+// found by a dynamic programme over layers (layer k: the best product of
+// beliefs over at most k referral edges). Ties go to the chain found
+// first, which favours shorter chains and names earlier in order.
+func (n *network) bestChain(src, dst, maxDepth int) ([]int, bool) {
+	const none = -1
+	size := len(n.names)
+	// val[k][v] is the best product of beliefs from src to v over at most
+	// k edges; via[k][v] the edge of its last step (none at src or if
+	// unchanged from layer k−1, in which case the chain is layer k−1's).
+	val := make([][]float64, maxDepth)
+	via := make([][]int, maxDepth)
+	for k := range val {
+		val[k] = make([]float64, size)
+		via[k] = make([]int, size)
+		for v := range via[k] {
+			via[k][v] = none
+		}
+	}
+	val[0][src] = 1
+	for k := 1; k < maxDepth; k++ {
+		copy(val[k], val[k-1])
+		for u := range size {
+			if val[k-1][u] <= 0 {
+				continue
+			}
+			for _, ei := range n.out[u] {
+				e := &n.edges[ei]
+				if e.removed || e.to == src || e.to == dst || e.op.Belief <= 0 {
 					continue
 				}
-				val := su.val * op.Belief
-				if old, ok := cur[v]; !ok || val > old.val {
-					cur[v] = layerState{val: val, prev: u, prevLayer: k - 1}
+				if c := val[k-1][u] * e.op.Belief; c > val[k][e.to] {
+					val[k][e.to] = c
+					via[k][e.to] = ei
 				}
 			}
 		}
-		layers[k] = cur
 	}
-	last := layers[maxDepth-1]
-	var (
-		best      float64
-		bestNode  string
-		bestChain []string
-	)
-	for _, v := range sortedKeys(last) {
-		op, ok := g[v][to]
-		if !ok || removed[Pair{v, to}] {
+	last := maxDepth - 1
+	best, bestEdge := 0.0, none
+	for u := range size {
+		if val[last][u] <= 0 {
 			continue
 		}
-		score := last[v].val * (1 - op.Uncertainty)
-		if score <= 0 {
-			continue
-		}
-		chain := walkBack(layers, v, maxDepth-1)
-		if score > best || (score == best && len(chain) < len(bestChain)) {
-			best, bestNode, bestChain = score, v, chain
+		for _, ei := range n.out[u] {
+			e := &n.edges[ei]
+			if e.to != dst || e.removed {
+				continue
+			}
+			if c := val[last][u] * (1 - e.op.Uncertainty); c > best {
+				best, bestEdge = c, ei
+			}
 		}
 	}
-	if bestNode == "" {
+	if bestEdge == none {
 		return nil, false
 	}
-	return append(bestChain, to), true
+	// Walk back from the last edge's source through the layers.
+	chain := []int{bestEdge}
+	v, k := n.edges[bestEdge].from, last
+	for v != src {
+		for k > 0 && via[k][v] == none {
+			k--
+		}
+		ei := via[k][v]
+		if ei == none || len(chain) > maxDepth {
+			return nil, false // cannot happen: every reached node has a recorded step
+		}
+		chain = append(chain, ei)
+		v, k = n.edges[ei].from, k-1
+	}
+	slices.Reverse(chain)
+	return dropCycles(n, chain), true
 }
 
-// walkBack rebuilds the chain from the truster to v recorded in layers,
-// cutting out any cycle (there is none unless beliefs of exactly 1 tie).
-func walkBack(layers []map[string]layerState, v string, k int) []string {
-	var rev []string
-	for k >= 0 {
-		st := layers[k][v]
-		rev = append(rev, v)
-		if st.prevLayer < 0 {
-			break
+// dropCycles removes any cycle from a chain of edges (there is none
+// unless beliefs of exactly 1 make a detour tie with the direct way).
+func dropCycles(n *network, chain []int) []int {
+	out := chain[:0:0]
+	for _, ei := range chain {
+		from := n.edges[ei].from
+		for i, oj := range out {
+			if n.edges[oj].from == from {
+				out = out[:i]
+				break
+			}
 		}
-		v, k = st.prev, st.prevLayer
-	}
-	slices.Reverse(rev)
-	out := rev[:0:0]
-	for _, n := range rev {
-		if i := slices.Index(out, n); i >= 0 {
-			out = out[:i]
-		}
-		out = append(out, n)
+		out = append(out, ei)
 	}
 	return out
 }

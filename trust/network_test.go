@@ -2,7 +2,9 @@ package trust
 
 import (
 	"errors"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -141,5 +143,88 @@ func TestEngineTransitiveUsesThePairsBaseRate(t *testing.T) {
 	want := discount(g["a"]["b"], g["b"]["x"])
 	if inf.Opinion.Belief != want.Belief || inf.Opinion.Uncertainty != want.Uncertainty || math.IsNaN(inf.Projected) {
 		t.Errorf("opinion %+v, want the masses of %+v", inf.Opinion, want)
+	}
+}
+
+// allChains enumerates every simple chain from → … → to of at most
+// depth edges whose intermediaries are neither end, with its certainty
+// (product of the referral beliefs times 1 − u of the last edge), skipping
+// used edges.
+func allChains(g Graph, from, to string, depth int, used map[Pair]bool) (chains [][]string, certainty []float64) {
+	var walk func(path []string, prod float64)
+	walk = func(path []string, prod float64) {
+		u := path[len(path)-1]
+		if len(path)-1 >= depth {
+			return
+		}
+		for v, op := range g[u] {
+			if used[Pair{u, v}] {
+				continue
+			}
+			if v == to {
+				if c := prod * (1 - op.Uncertainty); c > 0 {
+					chains = append(chains, append(slices.Clone(path), v))
+					certainty = append(certainty, c)
+				}
+				continue
+			}
+			if v == from || slices.Contains(path, v) || op.Belief <= 0 {
+				continue
+			}
+			walk(append(path, v), prod*op.Belief)
+		}
+	}
+	walk([]string{from}, 1)
+	return chains, certainty
+}
+
+func TestTransitivePicksTheMostCertainDisjointChains(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	names := []string{"a", "b", "c", "d", "e", "f", "g"}
+	for round := range 300 {
+		g := Graph{}
+		for _, u := range names {
+			for _, v := range names {
+				if u != v && rng.IntN(3) > 0 {
+					if g[u] == nil {
+						g[u] = map[string]Opinion{}
+					}
+					r, s := float64(rng.IntN(20)), float64(rng.IntN(6))
+					if rng.IntN(5) == 0 {
+						r = 0
+					}
+					g[u][v] = op(r, s)
+				}
+			}
+		}
+		depth := 1 + rng.IntN(4)
+		inf, err := Transitive(g, "a", "g", depth)
+		if err != nil {
+			t.Fatal(err)
+		}
+		used := map[Pair]bool{}
+		for i, p := range inf.Paths {
+			what := fmt.Sprintf("round %d, depth %d, path %d %v", round, depth, i, p.Nodes)
+			_, cs := allChains(g, "a", "g", depth, used)
+			if len(cs) == 0 {
+				t.Fatalf("%s: chosen, but brute force finds no chain", what)
+			}
+			if best := slices.Max(cs); !near(1-p.Opinion.Uncertainty, best, 1e-12) {
+				t.Errorf("%s: certainty %v, but the best chain left has %v", what, 1-p.Opinion.Uncertainty, best)
+			}
+			if len(p.Nodes)-1 > depth || p.Nodes[0] != "a" || p.Nodes[len(p.Nodes)-1] != "g" {
+				t.Errorf("%s: not a chain from a to g within the depth", what)
+			}
+			for j := 1; j < len(p.Nodes); j++ {
+				e := Pair{p.Nodes[j-1], p.Nodes[j]}
+				if used[e] {
+					t.Errorf("%s: edge %v used twice", what, e)
+				}
+				used[e] = true
+			}
+		}
+		if chains, _ := allChains(g, "a", "g", depth, used); len(chains) > 0 {
+			t.Errorf("round %d: chains %v are left unused", round, chains)
+		}
 	}
 }
