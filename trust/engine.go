@@ -408,10 +408,14 @@ func (p *pairState) tiesUpTo(x float64) int {
 // Assess returns the trust of truster in trustee at now, with its
 // working. Only evidence dated at or before now counts. A pair without
 // evidence gets vacuous opinions that project its base rate. The error
-// wraps ErrInvalid if a name is empty or both are the same.
+// wraps ErrInvalid if a name is empty, both are the same or now is the
+// zero time.
 func (e *Engine) Assess(truster, trustee string, now time.Time) (Assessment, error) {
 	if err := checkPair(truster, trustee); err != nil {
 		return Assessment{}, fmt.Errorf("trust: assess: %w", err)
+	}
+	if now.IsZero() {
+		return Assessment{}, fmt.Errorf("%w: trust: assess: the time is missing", ErrInvalid)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -545,13 +549,17 @@ func (e *Engine) opinionAt(key Pair, p *pairState, x float64) (Opinion, float64,
 
 // Trend returns the overall trust of truster in trustee at now and at
 // now − window, e.g. DefaultTrendWindow. The error wraps ErrInvalid if a
-// name is empty, both are the same, or window is not positive.
+// name is empty, both are the same, now is the zero time or window is
+// not positive.
 func (e *Engine) Trend(truster, trustee string, now time.Time, window time.Duration) (Trend, error) {
 	if err := checkPair(truster, trustee); err != nil {
 		return Trend{}, fmt.Errorf("trust: trend: %w", err)
 	}
 	if window <= 0 {
 		return Trend{}, fmt.Errorf("%w: trust: trend: window %v is not positive", ErrInvalid, window)
+	}
+	if now.IsZero() {
+		return Trend{}, fmt.Errorf("%w: trust: trend: the time is missing", ErrInvalid)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -606,7 +614,12 @@ func (e *Engine) LocalTrust(now time.Time) map[Pair]float64 {
 // Transitive returns the trust from derives in to at now through the
 // network of direct opinions (see the function Transitive), with the
 // base rate of the pair (from, to) set by the memberships they share.
+// The error wraps ErrInvalid as the function's does, or if now is the
+// zero time.
 func (e *Engine) Transitive(from, to string, now time.Time, maxDepth int) (Inference, error) {
+	if now.IsZero() {
+		return Inference{}, fmt.Errorf("%w: trust: transitive: the time is missing", ErrInvalid)
+	}
 	g := e.Graph(now)
 	inf, err := Transitive(g, from, to, maxDepth)
 	if err != nil {

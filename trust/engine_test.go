@@ -298,6 +298,9 @@ func TestAssessUnknownPairIsVacuous(t *testing.T) {
 	if !slices.Equal(a.SharedMemberships, []string{"NATO"}) {
 		t.Errorf("shared = %v, want [NATO]", a.SharedMemberships)
 	}
+	if _, err := e.Assess("a", "b", time.Time{}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("Assess at the zero time: error %v, want ErrInvalid", err)
+	}
 	for _, c := range [][2]string{{"", "b"}, {"a", ""}, {"a", "a"}} {
 		if _, err := e.Assess(c[0], c[1], t0); !errors.Is(err, ErrInvalid) {
 			t.Errorf("Assess(%q, %q): error %v, want ErrInvalid", c[0], c[1], err)
