@@ -315,10 +315,10 @@ func (e *Engine) add(ev *Evidence) {
 	if k := e.cfg.TopK; k > 0 {
 		w := e.cfg.DimensionWeight(ev.Dimension)
 		if ev.Positive > 0 {
-			p.support.offer(topItem{key: math.Log2(ev.Positive*w) + x, x: x, part: ev.Positive, ev: ev}, k)
+			p.support.offer(math.Log2(ev.Positive*w)+x, x, ev.Positive, ev, k)
 		}
 		if ev.Negative > 0 {
-			p.undermine.offer(topItem{key: math.Log2(ev.Negative*w) + x, x: x, part: ev.Negative, ev: ev}, k)
+			p.undermine.offer(math.Log2(ev.Negative*w)+x, x, ev.Negative, ev, k)
 		}
 	}
 	e.items++

@@ -16,23 +16,23 @@ type topItem struct {
 	key  float64
 	x    float64
 	part float64 // the positive or the negative units of the item
-	ev   *Evidence
+	ev   Evidence
 }
 
 // topHeap is a min-heap on key of at most K items: the K largest seen.
 type topHeap []topItem
 
-// offer adds it if the heap holds fewer than k items or it outranks the
-// smallest. The heap keeps its own copy of the evidence.
-func (h *topHeap) offer(it topItem, k int) {
-	if len(*h) >= k && it.key <= (*h)[0].key {
+// offer adds item ev of the given key, time and units if the heap holds
+// fewer than k items or it outranks the smallest. The heap keeps its own
+// copy of the evidence.
+func (h *topHeap) offer(key, x, part float64, ev *Evidence, k int) {
+	if len(*h) >= k && key <= (*h)[0].key {
 		return
 	}
-	ev := *it.ev
+	it := topItem{key: key, x: x, part: part, ev: *ev}
 	if len(ev.Ties) > 0 {
-		ev.Ties = slices.Clone(ev.Ties)
+		it.ev.Ties = slices.Clone(ev.Ties)
 	}
-	it.ev = &ev
 	if len(*h) < k {
 		*h = append(*h, it)
 		h.up(len(*h) - 1)
@@ -88,12 +88,13 @@ func (e *Engine) explain(key Pair, p *pairState, x float64, s *sums) []Contribut
 	k := e.cfg.TopK
 	collect := func(h topHeap, sign int, extra int) []cand {
 		out := make([]cand, 0, len(h)+extra)
-		for _, it := range h {
+		for i := range h {
+			it := &h[i]
 			if it.x > x {
 				continue
 			}
 			w := it.part * math.Exp2(it.x-x)
-			out = append(out, cand{e.cfg.DimensionWeight(it.ev.Dimension) * w, w, sign, it.ev})
+			out = append(out, cand{e.cfg.DimensionWeight(it.ev.Dimension) * w, w, sign, &it.ev})
 		}
 		return out
 	}
