@@ -117,9 +117,9 @@ const yearSeconds = 365.25 * 24 * 3600
 // order costs O(1), an item older than the pair's latest costs a copy of
 // the later ones, and an assessment at any time costs O(log n) — the sums
 // decay at query time by 2^(−now/h), so no stored number depends on when
-// it is read. For each pair it also keeps the TopK items of largest
-// w·2^(t/h) of each sign, which are the items of largest current weight
-// at any later time, since all decay alike.
+// it is read. For each pair it also keeps the TopK items of each sign
+// with the largest w_dim·w·2^(t/h) (w_dim the dimension's weight): the
+// items of largest influence at any later time, since all decay alike.
 //
 // An Engine is safe for concurrent use; its methods are serialised by a
 // mutex (an assessment may bring cached sums up to date, so reads lock

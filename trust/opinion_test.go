@@ -28,8 +28,8 @@ func TestFromEvidence(t *testing.T) {
 		wantP   float64
 	}{
 		{"no evidence is vacuous and projects the base rate", 0, 0, 0.3, Opinion{0, 0, 1, 0.3}, 0.3},
-		// Jøsang & Ismail 2002, figure 1: 7 positive and 1 negative
-		// observations give Beta(8, 2), whose mean is 0.8.
+		// Jøsang & Ismail 2002's worked example: 7 positive and 1
+		// negative observations give Beta(8, 2), whose mean is 0.8.
 		{"seven good and one bad observation are Beta(8,2) with mean 0.8", 7, 1, 0.5, Opinion{0.7, 0.1, 0.2, 0.5}, 0.8},
 		{"eight good observations", 8, 0, 0.5, Opinion{0.8, 0, 0.2, 0.5}, 0.9},
 		{"two bad observations halve the uncertainty", 0, 2, 0.5, Opinion{0, 0.5, 0.5, 0.5}, 0.25},
