@@ -766,6 +766,7 @@ func (l *Ledger) AddInteraction(i Interaction) error {
 				officers = append(officers, l.officer(o))
 			}
 		}
+		slices.Sort(officers)
 	}
 	idx := make([]int32, len(orgs))
 	for k, o := range orgs {
@@ -775,11 +776,30 @@ func (l *Ledger) AddInteraction(i Interaction) error {
 	for x := range idx {
 		for y := x + 1; y < len(idx); y++ {
 			p, _, _ := l.pairOf(idx[x], idx[y], true)
-			k, _ := slices.BinarySearchFunc(p.contacts, at, func(c contact, t int64) int { return cmp.Compare(c.at, t+1) })
+			k, _ := slices.BinarySearchFunc(p.contacts, &c, func(x contact, y *contact) int { return contactCmp(&x, y) })
 			p.contacts = slices.Insert(p.contacts, k, c)
 		}
 	}
 	return nil
+}
+
+// contactCmp orders a pair's contacts by time, then by every other
+// field, so that their order (and the float sums over them) does not
+// depend on the order in which interactions were added.
+func contactCmp(a, b *contact) int {
+	if x := cmp.Compare(a.at, b.at); x != 0 {
+		return x
+	}
+	if x := cmp.Compare(a.n, b.n); x != 0 {
+		return x
+	}
+	if x := cmp.Compare(a.tone, b.tone); x != 0 {
+		return x
+	}
+	if x := cmp.Compare(b2i(a.deep), b2i(b.deep)); x != 0 {
+		return x
+	}
+	return slices.Compare(a.officers, b.officers)
 }
 
 // SetAgreements replaces the agreements the ledger knows. They tell the
