@@ -368,15 +368,34 @@ func (l *Ledger) toEvent(e Exchange, from, to int32) event {
 }
 
 // eventCmp orders a pair's events: by time, then id, then giver (dir is
-// fixed by the ids' order, so the order does not depend on insertion).
-func eventCmp(a, b *event) int {
+// fixed by the ids' order), then by every other field the queries can
+// see, so that the order, and so the matching of gives to returns, does
+// not depend on the order of insertion. Events equal on all of these are
+// interchangeable.
+func (l *Ledger) eventCmp(a, b *event) int {
 	if x := cmp.Compare(a.at, b.at); x != 0 {
 		return x
 	}
 	if x := cmp.Compare(a.id, b.id); x != 0 {
 		return x
 	}
-	return cmp.Compare(a.dir, b.dir)
+	if x := cmp.Compare(a.dir, b.dir); x != 0 {
+		return x
+	}
+	const matching = fReturn | fAnswered
+	if x := cmp.Compare(a.flags&^matching, b.flags&^matching); x != 0 {
+		return x
+	}
+	if x := cmp.Compare(a.value, b.value); x != 0 {
+		return x
+	}
+	if x := cmp.Compare(a.fb, b.fb); x != 0 {
+		return x
+	}
+	if a.agr == b.agr {
+		return 0
+	}
+	return cmp.Compare(l.agrs[a.agr], l.agrs[b.agr])
 }
 
 // Add adds one exchange. It returns an error wrapping ErrInvalid when e
@@ -445,8 +464,8 @@ func (l *Ledger) AddAll(es []Exchange) error {
 	orgs := map[int32]bool{}
 	for _, p := range touched {
 		p.dirty = false
-		if !slices.IsSortedFunc(p.events, func(a, b event) int { return eventCmp(&a, &b) }) {
-			slices.SortFunc(p.events, func(a, b event) int { return eventCmp(&a, &b) })
+		if !slices.IsSortedFunc(p.events, func(a, b event) int { return l.eventCmp(&a, &b) }) {
+			slices.SortFunc(p.events, func(a, b event) int { return l.eventCmp(&a, &b) })
 		}
 		p.rebuildCells()
 		l.rematch(p)
@@ -559,12 +578,12 @@ func (l *Ledger) add(e Exchange) {
 	}
 	l.cellAdd(p, &ev, 1)
 	n := len(p.events)
-	if n == 0 || eventCmp(&p.events[n-1], &ev) <= 0 {
+	if n == 0 || l.eventCmp(&p.events[n-1], &ev) <= 0 {
 		p.events = append(p.events, ev)
 		l.match(p, int32(n))
 		return
 	}
-	i, _ := slices.BinarySearchFunc(p.events, ev, func(a, b event) int { return eventCmp(&a, &b) })
+	i, _ := slices.BinarySearchFunc(p.events, ev, func(a, b event) int { return l.eventCmp(&a, &b) })
 	p.events = slices.Insert(p.events, i, ev)
 	l.rematch(p)
 }

@@ -226,10 +226,10 @@ func TestAddUpdateRemove(t *testing.T) {
 func TestPairSums(t *testing.T) {
 	l := mustLedger(t)
 	mustAdd(t, l,
-		ledger.Exchange{From: "a", To: "b", AgreementID: "bi", At: day(1), Rank: 2, Grading: "C3", Feedback: fb(5)},         // 2
-		ledger.Exchange{From: "a", To: "b", AgreementID: "bi", At: day(2), Rank: 4, Grading: "C3"},                          // 1.5
-		ledger.Exchange{From: "a", To: "b", AgreementID: "group", Multilateral: true, At: day(3), Rank: 2, Grading: "C3"},    // 1
-		ledger.Exchange{From: "b", To: "a", AgreementID: "bi", At: day(4), Rank: 2, Grading: "C3", Feedback: fb(1.25),       // 0.5 × 1.25
+		ledger.Exchange{From: "a", To: "b", AgreementID: "bi", At: day(1), Rank: 2, Grading: "C3", Feedback: fb(5)},       // 2
+		ledger.Exchange{From: "a", To: "b", AgreementID: "bi", At: day(2), Rank: 4, Grading: "C3"},                        // 1.5
+		ledger.Exchange{From: "a", To: "b", AgreementID: "group", Multilateral: true, At: day(3), Rank: 2, Grading: "C3"}, // 1
+		ledger.Exchange{From: "b", To: "a", AgreementID: "bi", At: day(4), Rank: 2, Grading: "C3", Feedback: fb(1.25), // 0.5 × 1.25
 			AnswersRFI: true, RFIDeadline: day(5)},
 		ledger.Exchange{From: "b", To: "c", AgreementID: "other", At: day(5), Rank: 2, Grading: "C3"},
 	)
