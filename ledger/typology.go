@@ -242,11 +242,13 @@ type Typology struct {
 	Evidence  []Indicator `json:"evidence"`
 }
 
-// Classify returns the class of the relationship between a and b judged
-// on the TypologyConfig.WindowMonths months before at (at zero: the
-// latest record held). The class is symmetric in a and b. With fewer than
-// MinExchanges exchanges in the window the class is InsufficientData,
-// with the evidence still shown.
+// Classify returns the class of the relationship between a and b as of
+// at (zero: just after the latest record held), judged on a trailing
+// window of TypologyConfig.WindowMonths calendar months (UTC): the month
+// holding at, up to at, and the months before it. The class is symmetric
+// in a and b. With fewer than MinExchanges exchanges in the window the
+// class is InsufficientData, with the evidence still shown. Its cost is
+// that of the pair's exchanges and contacts in the window.
 func (l *Ledger) Classify(a, b string, at time.Time) Typology {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
@@ -291,20 +293,20 @@ func (l *Ledger) classify(a, b string, to int64) Typology {
 	// Values and counts per channel and side, and per channel, month
 	// and side.
 	var val, cnt [2][2]int64
-	type monthKey struct {
+	type chMonth struct {
 		ch    int
 		month int32
 	}
-	byMonth := map[monthKey]*[2]int64{}
+	byMonth := map[chMonth]*[2]int64{}
 	p.sum(s, func(month, _ int32, multi bool, d uint8, x *acc) {
 		ch := b2i(multi)
 		k := side(d)
 		val[ch][k] += x.value
 		cnt[ch][k] += x.count
-		m := byMonth[monthKey{ch, month}]
+		m := byMonth[chMonth{ch, month}]
 		if m == nil {
 			m = new([2]int64)
-			byMonth[monthKey{ch, month}] = m
+			byMonth[chMonth{ch, month}] = m
 		}
 		m[k] += x.value
 	})

@@ -108,7 +108,20 @@ func (c Config) Validate() error {
 	return c.Typology.Validate()
 }
 
-var rankNames = [5]string{"unclassified", "restricted", "confidential", "secret", "top secret"}
+// rankName names rank r (0–4) on the common scale.
+func rankName(r int) string {
+	switch r {
+	case RankUnclassified:
+		return "unclassified"
+	case RankRestricted:
+		return "restricted"
+	case RankConfidential:
+		return "confidential"
+	case RankSecret:
+		return "secret"
+	}
+	return "top secret"
+}
 
 // Value returns the value of e under cfg and the factors whose product it
 // is, always six, in the order base, classification, grading, feedback,
@@ -138,7 +151,7 @@ func factors(e *Exchange, cfg *Config, fn func(name string, m float64, note func
 	f(FactorBase, cfg.Base, func() string { return "every exchange" })
 
 	r := min(max(e.Rank, 0), 4)
-	f(FactorClassification, cfg.RankFactors[r], func() string { return "rank " + strconv.Itoa(r) + " (" + rankNames[r] + ")" })
+	f(FactorClassification, cfg.RankFactors[r], func() string { return "rank " + strconv.Itoa(r) + " (" + rankName(r) + ")" })
 
 	if rel, cred, ok := parseGrading(e.Grading); ok {
 		f(FactorGrading, cfg.ReliabilityFactors[rel]*cfg.CredibilityFactors[cred],
