@@ -47,6 +47,7 @@ func TestReadmeTour(t *testing.T) {
 		"Status:         approved",
 		"Action:     forward",
 		"Chain:     intact",
+		"SIGINT      2 moderate", // the coverage a partner set
 		`"allowed":true`,
 		`{"error":{"code":"not_found"`,
 		"imported 1 objects (1 new, 0 held already), 0 rejected",
