@@ -18,7 +18,12 @@
 // INTCEN, a transactional bilateral one with the non-EU partner, a
 // bilateral one with Belgium's VSSE that turns from transactional to
 // relational in its second year, and a partner (Italy's AISI) whose
-// standing falls after the recorded breach.
+// standing falls after the recorded breach. Every organisation records
+// ranked threat priorities and its coverage early on (home revises its
+// priorities in January 2026): Spain's CNI ranks organised crime and the
+// Sahel first and diverges from home, and Poland's ABW ranks hybrid
+// threats and Russia at the top, as home does, yet has exchanged little
+// with it on them since their cyber pilot expired.
 package demo
 
 import (
@@ -112,6 +117,16 @@ type Scenario struct {
 	// WithheldProductID is a home product (NOFORN) never disseminated.
 	WithheldProductID string
 
+	// PrioritySets and CoverageSets count the threat priorities and
+	// coverage recorded: every organisation's, and home's revision.
+	// DivergentPartner's threat priorities diverge from home's;
+	// OpportunityPartner ranks OpportunityTopics in its top three, as
+	// home does, yet exchanges little with home on them.
+	PrioritySets, CoverageSets int
+	DivergentPartner           string
+	OpportunityPartner         string
+	OpportunityTopics          []string
+
 	// The liaison loop: its product, the partner B and third party C, the
 	// reasons the first forward was refused, the approved release request
 	// and the forward that followed it.
@@ -149,7 +164,9 @@ func Build(ctx context.Context, store liaison.Store, opts Options) (*Scenario, e
 		sc: &Scenario{NodeName: nodeName, HomeOrg: home, AdminID: adminID, Start: timelineStart, End: timelineEnd,
 			Hub: hub, NonEUPartner: nonEU, EvolvingPartner: evolving, BreachOrg: breacher,
 			OriginatorOfficerID: homeLO, PartnerOfficerID: partnerLO, ThirdPartyOfficerID: thirdLO, AuditorID: auditorID,
-			LoopPartner: loopB, LoopThirdParty: loopC, Tokens: map[string]string{}},
+			LoopPartner: loopB, LoopThirdParty: loopC, Tokens: map[string]string{},
+			DivergentPartner: divergentPartner, OpportunityPartner: opportunityPartner,
+			OpportunityTopics: append([]string(nil), opportunityTopics...)},
 	}
 	for _, o := range world {
 		s.orgs[o.id] = o

@@ -30,6 +30,7 @@ func (s *sim) plan() {
 	s.planNorway()
 	s.planOthers()
 	s.planInternal()
+	s.planThreat()
 }
 
 // without returns xs without the elements of drop.

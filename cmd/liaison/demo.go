@@ -121,6 +121,8 @@ func (a *app) runDemo(ctx context.Context, cfg demoConfig) error {
 	fmt.Fprintf(w, "     curl -H \"Accept: application/taxii+json;version=2.1\" -u %s:%s http://%s/taxii2/liaison/collections/\n",
 		sc.PartnerOfficerID, sc.PartnerToken, addr)
 	fmt.Fprintf(w, "     liaison --data %s export --to %s\n", dir, sc.LoopPartner)
+	fmt.Fprintf(w, "     liaison --data %s priorities show %s   (its threat priorities diverge from %s's)\n", dir, sc.DivergentPartner, sc.HomeOrg)
+	fmt.Fprintf(w, "     liaison --data %s coverage show %s\n", dir, sc.OpportunityPartner)
 	fmt.Fprintf(w, "     liaison --data %s audit verify\n\n", dir)
 	n := &node{db: db, desk: newDesk(db, logger)}
 	return a.serveNode(ctx, n, addr, logger)
