@@ -19,6 +19,7 @@ type Exchange struct {
 	Rank           int       `json:"rank"`
 	Reliability    string    `json:"reliability"`
 	Credibility    string    `json:"credibility"`
+	Title          string    `json:"title"`
 	Topics         []string  `json:"topics"`
 	Originator     string    `json:"originator"`
 }

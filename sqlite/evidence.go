@@ -11,7 +11,7 @@ import (
 // qExchanges joins each unrecalled dissemination to the version of the
 // product it carried, in time order.
 var qExchanges = prep(`SELECT d.id, d.product_id, d.product_version, d.from_org, d.to_org, d.agreement_id,
-	d.action, d.created_at, p.class_rank, p.reliability, p.credibility, p.topics, p.originator_org
+	d.action, d.created_at, p.class_rank, p.reliability, p.credibility, p.title, p.topics, p.originator_org
 	FROM disseminations d JOIN products p ON p.id = d.product_id AND p.version = d.product_version
 	WHERE d.recalled_at IS NULL ORDER BY d.created_at, d.id`)
 
@@ -31,7 +31,7 @@ func (tx *Tx) ScanExchanges(ctx context.Context, fn func(*liaison.Exchange) erro
 			action string
 		)
 		if err := rows.Scan(&e.ID, &e.ProductID, &e.ProductVersion, &e.From, &e.To, &e.AgreementID,
-			&action, &at, &e.Rank, &e.Reliability, &e.Credibility, &topics, &e.Originator); err != nil {
+			&action, &at, &e.Rank, &e.Reliability, &e.Credibility, &e.Title, &topics, &e.Originator); err != nil {
 			return fmt.Errorf("sqlite: exchanges: %w", err)
 		}
 		e.Action, e.At = liaison.Action(action), timeOf(at)

@@ -52,13 +52,13 @@ func testDisseminations(t *testing.T, open func(*testing.T) liaison.Store) {
 		want := []*liaison.Exchange{
 			{ID: d1.ID, ProductID: p.ID, ProductVersion: 1, From: "de-bfv", To: "fr-dgsi", AgreementID: "agreement-1",
 				Action: liaison.ActionDisseminate, At: At(10), Rank: marking.RankSecret, Reliability: "B", Credibility: "2",
-				Topics: []string{"cyber", "russia"}, Originator: "de-bfv"},
+				Title: "p", Topics: []string{"cyber", "russia"}, Originator: "de-bfv"},
 			{ID: d2.ID, ProductID: p.ID, ProductVersion: 2, From: "de-bfv", To: "nl-aivd", AgreementID: "agreement-1",
 				Action: liaison.ActionDisseminate, At: At(30), Rank: marking.RankRestricted, Reliability: "A", Credibility: "1",
-				Topics: []string{"counter-terrorism"}, Originator: "de-bfv"},
+				Title: "p2", Topics: []string{"counter-terrorism"}, Originator: "de-bfv"},
 			{ID: d3.ID, ProductID: p.ID, ProductVersion: 1, From: "fr-dgsi", To: "es-cni", AgreementID: "agreement-1",
 				Action: liaison.ActionForward, At: At(40), Rank: marking.RankSecret, Reliability: "B", Credibility: "2",
-				Topics: []string{"cyber", "russia"}, Originator: "de-bfv"},
+				Title: "p", Topics: []string{"cyber", "russia"}, Originator: "de-bfv"},
 		}
 		Diff(t, "exchanges", want, got)
 		stop := errors.New("stop")
