@@ -52,6 +52,10 @@ type Desk struct {
 	// once registered (there is no update), so a cached copy cannot go
 	// stale; an id not cached is looked up in the transaction.
 	orgs sync.Map
+
+	// models are the assessment models, rebuilt when the audit chain
+	// moves (see assess.go).
+	models models
 }
 
 // organisation returns an organisation, from the cache when it can.

@@ -1,0 +1,198 @@
+package desk
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/liaison-dev/liaison"
+	"github.com/liaison-dev/liaison/assess"
+)
+
+// models keeps the assessment models of the node, built from the
+// evidence the store held at one point of the audit chain. Every change
+// of evidence is an act recorded in the chain, so the models are current
+// while the chain's head is where it was when they were built; a query
+// after any act rebuilds them from the store (in one read transaction,
+// so that evidence and head agree).
+type models struct {
+	mu    sync.Mutex
+	cfg   assess.Config
+	seq   int64
+	model *assess.Model
+}
+
+var _ assess.Service = (*session)(nil)
+
+// assessRoles may read the node's assessments of its relationships: the
+// home organisation's administrators and liaison officers. Analysts may
+// also ask who can help and how priorities align (askRoles).
+var (
+	assessRoles = []liaison.Role{liaison.RoleAdmin, liaison.RoleLiaison}
+	askRoles    = []liaison.Role{liaison.RoleAdmin, liaison.RoleLiaison, liaison.RoleAnalyst}
+)
+
+// SetAssessConfig replaces the assessment models' configuration
+// (assess.DefaultConfig until then); the models are rebuilt on the next
+// query.
+func (d *Desk) SetAssessConfig(cfg assess.Config) {
+	d.models.mu.Lock()
+	defer d.models.mu.Unlock()
+	d.models.cfg, d.models.model = cfg, nil
+}
+
+// model returns the assessment models as of the store's current audit
+// head, building them when the head moved.
+func (d *Desk) model(ctx context.Context) (*assess.Model, error) {
+	m := &d.models
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.cfg.TransitiveDepth == 0 {
+		m.cfg = assess.DefaultConfig()
+	}
+	err := d.store.View(ctx, func(tx liaison.Tx) error {
+		seq, _, err := tx.AuditHead(ctx)
+		if err != nil {
+			return err
+		}
+		if m.model != nil && seq == m.seq {
+			return nil
+		}
+		ev, err := loadEvidence(ctx, tx)
+		if err != nil {
+			return err
+		}
+		model, err := assess.Build(ev, m.cfg)
+		if err != nil {
+			return fmt.Errorf("desk: build the assessment models: %w", err)
+		}
+		m.model, m.seq = model, seq
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m.model, nil
+}
+
+// loadEvidence reads every record the assessment models weigh.
+func loadEvidence(ctx context.Context, tx liaison.Tx) (*assess.Evidence, error) {
+	n, err := tx.Node(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ev := &assess.Evidence{HomeOrg: n.HomeOrg}
+	all := liaison.ListFilter{}
+	if ev.Organisations, err = tx.Organisations(ctx); err != nil {
+		return nil, err
+	}
+	if ev.Officers, err = tx.Officers(ctx, ""); err != nil {
+		return nil, err
+	}
+	if ev.Agreements, err = tx.Agreements(ctx, ""); err != nil {
+		return nil, err
+	}
+	if err := tx.ScanExchanges(ctx, func(e *liaison.Exchange) error {
+		ev.Exchanges = append(ev.Exchanges, e)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if ev.Feedback, err = tx.Feedback(ctx, all); err != nil {
+		return nil, err
+	}
+	if ev.RFIs, err = tx.RFIs(ctx, all); err != nil {
+		return nil, err
+	}
+	if ev.Interactions, err = tx.Interactions(ctx, all); err != nil {
+		return nil, err
+	}
+	if ev.Breaches, err = tx.Breaches(ctx, all); err != nil {
+		return nil, err
+	}
+	if ev.Releases, err = tx.ReleaseRequests(ctx, liaison.ReleaseFilter{}); err != nil {
+		return nil, err
+	}
+	if ev.Priorities, err = tx.ThreatPriorities(ctx, ""); err != nil {
+		return nil, err
+	}
+	if ev.Coverage, err = tx.Coverage(ctx, ""); err != nil {
+		return nil, err
+	}
+	return ev, nil
+}
+
+// assessing checks that the caller is an officer of the home organisation
+// with one of roles, and returns the models and the time.
+func (s *session) assessing(ctx context.Context, what string, roles ...liaison.Role) (*assess.Model, time.Time, error) {
+	if err := s.requireRole(what, roles...); err != nil {
+		return nil, time.Time{}, err
+	}
+	n, err := s.node(ctx)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	if s.me.OrgID != n.HomeOrg {
+		return nil, time.Time{}, liaison.Errorf(liaison.EFORBIDDEN, "%s is for the officers of %s, the organisation that runs this node", what, n.HomeOrg)
+	}
+	m, err := s.d.model(ctx)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return m, s.d.clock.Now(), nil
+}
+
+// Trust implements assess.Service.
+func (s *session) Trust(ctx context.Context, q assess.TrustQuery) (*assess.TrustReport, error) {
+	m, now, err := s.assessing(ctx, "reading trust assessments", assessRoles...)
+	if err != nil {
+		return nil, err
+	}
+	return m.Trust(q, now)
+}
+
+// Ledger implements assess.Service.
+func (s *session) Ledger(ctx context.Context, q assess.LedgerQuery) (*assess.LedgerReport, error) {
+	m, now, err := s.assessing(ctx, "reading the ledger", assessRoles...)
+	if err != nil {
+		return nil, err
+	}
+	return m.Ledger(q, now)
+}
+
+// Typology implements assess.Service.
+func (s *session) Typology(ctx context.Context, q assess.TypologyQuery) (*assess.TypologyReport, error) {
+	m, now, err := s.assessing(ctx, "reading the typology of relationships", assessRoles...)
+	if err != nil {
+		return nil, err
+	}
+	return m.Typology(q, now)
+}
+
+// WhoCan implements assess.Service.
+func (s *session) WhoCan(ctx context.Context, q assess.WhoCanQuery) (*assess.WhoCanReport, error) {
+	m, now, err := s.assessing(ctx, "asking who can help", askRoles...)
+	if err != nil {
+		return nil, err
+	}
+	return m.WhoCan(q, now)
+}
+
+// Alignment implements assess.Service.
+func (s *session) Alignment(ctx context.Context, q assess.AlignmentQuery) (*assess.AlignmentReport, error) {
+	m, now, err := s.assessing(ctx, "comparing threat priorities", askRoles...)
+	if err != nil {
+		return nil, err
+	}
+	return m.Alignment(q, now)
+}
+
+// Warnings implements assess.Service.
+func (s *session) Warnings(ctx context.Context, q assess.WarningQuery) (*assess.WarningReport, error) {
+	m, now, err := s.assessing(ctx, "reading warnings", assessRoles...)
+	if err != nil {
+		return nil, err
+	}
+	return m.Warnings(q, now)
+}
