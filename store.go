@@ -140,10 +140,11 @@ type Tx interface {
 	// addressed to them for toOrg. Sorted, without duplicates.
 	Consents(ctx context.Context, productIDs []string, toOrg string, now time.Time) ([]string, error)
 
-	// ScanExchanges calls fn for every unrecalled dissemination, as an
-	// exchange joined to the product version it carried, in time order
-	// (then by id), stopping at fn's first error.
-	ScanExchanges(ctx context.Context, fn func(*Exchange) error) error
+	// ScanExchanges calls fn for every unrecalled dissemination (of
+	// productID, or of any product when it is ""), as an exchange joined
+	// to the product version it carried, in time order (then by id),
+	// stopping at fn's first error.
+	ScanExchanges(ctx context.Context, productID string, fn func(*Exchange) error) error
 
 	CreateReleaseRequest(ctx context.Context, r *ReleaseRequest) error
 	ReleaseRequest(ctx context.Context, id string) (*ReleaseRequest, error)

@@ -93,7 +93,7 @@ func loadEvidence(ctx context.Context, tx liaison.Tx) (*assess.Evidence, error) 
 	if ev.Agreements, err = tx.Agreements(ctx, ""); err != nil {
 		return nil, err
 	}
-	if err := tx.ScanExchanges(ctx, func(e *liaison.Exchange) error {
+	if err := tx.ScanExchanges(ctx, "", func(e *liaison.Exchange) error {
 		ev.Exchanges = append(ev.Exchanges, e)
 		return nil
 	}); err != nil {

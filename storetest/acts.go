@@ -44,7 +44,7 @@ func testDisseminations(t *testing.T, open func(*testing.T) liaison.Store) {
 		d3 := Disseminate(t, s, fwd)
 		var got []*liaison.Exchange
 		View(t, s, func(tx liaison.Tx) error {
-			return tx.ScanExchanges(t.Context(), func(e *liaison.Exchange) error {
+			return tx.ScanExchanges(t.Context(), "", func(e *liaison.Exchange) error {
 				got = append(got, e)
 				return nil
 			})
@@ -61,10 +61,28 @@ func testDisseminations(t *testing.T, open func(*testing.T) liaison.Store) {
 				Title: "p", Topics: []string{"cyber", "russia"}, Originator: "de-bfv"},
 		}
 		Diff(t, "exchanges", want, got)
+		var ofP []string
+		View(t, s, func(tx liaison.Tx) error {
+			return tx.ScanExchanges(t.Context(), p.ID, func(e *liaison.Exchange) error {
+				ofP = append(ofP, e.ID)
+				return nil
+			})
+		})
+		Diff(t, "exchanges of one product", []string{d1.ID, d2.ID, d3.ID}, ofP)
+		other := CreateProduct(t, s, Product("fr-dgsi", "other"), marking.RankSecret)
+		d4 := Disseminate(t, s, Dissemination(other, "fr-dgsi", "de-bfv", 50))
+		ofP = nil
+		View(t, s, func(tx liaison.Tx) error {
+			return tx.ScanExchanges(t.Context(), other.ID, func(e *liaison.Exchange) error {
+				ofP = append(ofP, e.ID)
+				return nil
+			})
+		})
+		Diff(t, "exchanges of another product", []string{d4.ID}, ofP)
 		stop := errors.New("stop")
 		n := 0
 		err := s.View(t.Context(), func(tx liaison.Tx) error {
-			return tx.ScanExchanges(t.Context(), func(*liaison.Exchange) error { n++; return stop })
+			return tx.ScanExchanges(t.Context(), "", func(*liaison.Exchange) error { n++; return stop })
 		})
 		if !errors.Is(err, stop) || n != 1 {
 			t.Errorf("after fn's error: err %v after %d calls, want stop after 1", err, n)
