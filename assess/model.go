@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/liaison-dev/liaison"
@@ -85,24 +86,38 @@ func DefaultConfig() Config {
 	}
 }
 
-// Model answers the queries of Service from one Evidence snapshot. It is
-// safe for concurrent use: it is not changed once built.
+// Model answers the queries of Service from the evidence it was built
+// from and the records added to it since (AddExchange, AddFeedback,
+// AddInteraction, AddBreach), each of which updates only the scores it
+// affects. It is safe for concurrent use.
 type Model struct {
-	cfg       Config
-	home      string
+	cfg  Config
+	home string
+
+	mu        sync.RWMutex // guards what follows; ledger and trust lock themselves
 	orgs      map[string]*liaison.Organisation
 	orgIDs    []string
 	ags       []*liaison.Agreement
+	multi     map[string]bool // agreement id → has more than two parties
 	exchanges []ledger.Exchange
+	byID      map[string]int               // dissemination id → index in exchanges
 	refs      map[string]*liaison.Exchange // by dissemination id
+	byProduct map[string][]int             // product id → indices in exchanges
 	rfis      []*liaison.RFI
+	answered  map[[3]string]*liaison.RFI // (product, answerer, asker) → RFI
+	ratings   map[[2]string]*rating      // (product, rater) → ratings
+	seen      map[string]bool            // ids of feedback, interactions and breaches weighed
 	breaches  []*liaison.Breach
 	origin    map[string]string // product id → originator
+	officers  map[string]string // officer id → organisation
 	prios     []*liaison.ThreatPriority
 	coverage  map[string][]*liaison.Coverage
 	ledger    *ledger.Ledger
 	trust     *trust.Engine
 }
+
+// rating is the sum and count of an organisation's ratings of a product.
+type rating struct{ sum, n float64 }
 
 // Build makes the models from ev. An invalid record is an error: the
 // store validated it when it was written, so one here means the evidence
@@ -117,8 +132,10 @@ func Build(ev *Evidence, cfg Config) (*Model, error) {
 		return nil, fmt.Errorf("assess: %w", err)
 	}
 	m := &Model{cfg: cfg, home: ev.HomeOrg, orgs: map[string]*liaison.Organisation{}, ags: ev.Agreements,
-		refs: map[string]*liaison.Exchange{}, rfis: ev.RFIs, breaches: ev.Breaches, origin: map[string]string{},
-		prios: ev.Priorities, coverage: map[string][]*liaison.Coverage{}, ledger: l, trust: engine}
+		multi: map[string]bool{}, byID: map[string]int{}, refs: map[string]*liaison.Exchange{}, byProduct: map[string][]int{},
+		rfis: ev.RFIs, answered: map[[3]string]*liaison.RFI{}, ratings: map[[2]string]*rating{}, seen: map[string]bool{},
+		origin: map[string]string{}, officers: map[string]string{}, prios: ev.Priorities,
+		coverage: map[string][]*liaison.Coverage{}, ledger: l, trust: engine}
 	var hubs []string
 	for _, o := range ev.Organisations {
 		m.orgs[o.ID] = o
@@ -132,13 +149,15 @@ func Build(ev *Evidence, cfg Config) (*Model, error) {
 	}
 	slices.Sort(m.orgIDs)
 	l.SetHubs(hubs)
+	for _, o := range ev.Officers {
+		m.officers[o.ID] = o.OrgID
+	}
 	for _, c := range ev.Coverage {
 		m.coverage[c.OrgID] = append(m.coverage[c.OrgID], c)
 	}
-	multi := map[string]bool{}
 	var las []ledger.Agreement
 	for _, a := range ev.Agreements {
-		multi[a.ID] = a.Multilateral()
+		m.multi[a.ID] = a.Multilateral()
 		if a.Status == liaison.AgreementDraft {
 			continue
 		}
@@ -151,106 +170,52 @@ func Build(ev *Evidence, cfg Config) (*Model, error) {
 	if err := l.SetAgreements(las); err != nil {
 		return nil, fmt.Errorf("assess: agreements: %w", err)
 	}
-
-	// Feedback: the mean rating each organisation gave each product.
-	type rated struct{ sum, n float64 }
-	ratings := map[[2]string]*rated{}
 	for _, f := range ev.Feedback {
-		k := [2]string{f.ProductID, f.OrgID}
-		if ratings[k] == nil {
-			ratings[k] = &rated{}
-		}
-		ratings[k].sum += float64(f.Value)
-		ratings[k].n++
+		m.rate(f)
 	}
-	// RFIs answered by a product: from the recipient to the giver.
-	answered := map[[3]string]*liaison.RFI{}
 	for _, r := range ev.RFIs {
 		for _, a := range r.Answers {
-			answered[[3]string{a.ProductID, r.ToOrg, r.FromOrg}] = r
+			m.answered[[3]string{a.ProductID, r.ToOrg, r.FromOrg}] = r
 		}
 	}
 
 	var evs []trust.Evidence
-	add := func(e trust.Evidence, err error) error {
-		if err != nil {
-			return fmt.Errorf("assess: %w", err)
-		}
-		evs = append(evs, e)
-		return nil
-	}
-	tc := cfg.Trust
 	m.exchanges = make([]ledger.Exchange, 0, len(ev.Exchanges))
 	for _, x := range ev.Exchanges {
-		m.refs[x.ID] = x
-		m.origin[x.ProductID] = x.Originator
-		le := ledger.Exchange{ID: x.ID, From: x.From, To: x.To, AgreementID: x.AgreementID, Multilateral: multi[x.AgreementID],
-			At: x.At, Rank: min(max(x.Rank, 0), 4), Grading: x.Reliability + x.Credibility}
-		if r := ratings[[2]string{x.ProductID, x.To}]; r != nil {
-			mean := r.sum / r.n
-			le.Feedback = &mean
-		}
-		if r := answered[[3]string{x.ProductID, x.From, x.To}]; r != nil {
-			le.AnswersRFI, le.RFIDeadline = true, r.Deadline
-		} else if x.From == x.Originator && IsWarning(x.Title) {
-			le.Unsolicited = true
-			if err := add(tc.Warning(x.To, x.From, x.At, x.ID)); err != nil {
-				return nil, err
-			}
-		}
-		m.exchanges = append(m.exchanges, le)
-		// Each product held by the recipient under its caveats is a
-		// little evidence of the recipient's integrity, to the giver.
-		if err := add(tc.CaveatKept(x.From, x.To, x.At, x.ID)); err != nil {
+		le, xevs, err := m.exchange(x)
+		if err != nil {
 			return nil, err
 		}
+		m.exchanges = append(m.exchanges, le)
+		evs = append(evs, xevs...)
 	}
 	if err := l.AddAll(m.exchanges); err != nil {
 		return nil, fmt.Errorf("assess: exchanges: %w", err)
 	}
-
 	for _, f := range ev.Feedback {
-		org := m.origin[f.ProductID]
-		if org == "" || org == f.OrgID {
-			continue
-		}
-		if err := add(tc.Feedback(f.OrgID, org, f.CreatedAt, f.ID, f.Value)); err != nil {
+		fevs, err := m.feedbackEvidence(f)
+		if err != nil {
 			return nil, err
 		}
-		if slices.Contains(f.Flags, "corroborated") {
-			if err := add(tc.Corroborated(f.OrgID, org, f.CreatedAt, f.ID)); err != nil {
-				return nil, err
-			}
-		}
-		if slices.Contains(f.Flags, "wrong") {
-			if err := add(tc.Refuted(f.OrgID, org, f.CreatedAt, f.ID)); err != nil {
-				return nil, err
-			}
-		}
-	}
-	officerOrg := map[string]string{}
-	for _, o := range ev.Officers {
-		officerOrg[o.ID] = o.OrgID
+		evs = append(evs, fevs...)
 	}
 	for _, b := range ev.Breaches {
-		victim := m.origin[b.ProductID]
-		if victim == "" {
-			victim = officerOrg[b.ReportedBy]
-		}
-		if victim == "" || victim == b.OrgID {
-			continue
-		}
-		if err := add(tc.Breach(victim, b.OrgID, b.At, b.ID, b.Caveat)); err != nil {
+		bevs, err := m.breach(b)
+		if err != nil {
 			return nil, err
 		}
+		evs = append(evs, bevs...)
 	}
+	tc := cfg.Trust
 	for _, r := range ev.Releases {
 		if r.OriginatorOrg == r.RequesterOrg {
 			continue
 		}
-		if err := add(tc.ReleaseRequested(r.OriginatorOrg, r.RequesterOrg, r.CreatedAt, r.ID)); err != nil {
-			return nil, err
+		e, err := tc.ReleaseRequested(r.OriginatorOrg, r.RequesterOrg, r.CreatedAt, r.ID)
+		if err != nil {
+			return nil, fmt.Errorf("assess: release request %s: %w", r.ID, err)
 		}
+		evs = append(evs, e)
 	}
 	for _, r := range ev.RFIs {
 		if r.Status == liaison.RFICancelled || r.FromOrg == r.ToOrg {
@@ -269,44 +234,251 @@ func Build(ev *Evidence, cfg Config) (*Model, error) {
 		// A missed RFI is dated at its deadline: the engine ignores
 		// evidence dated after the time assessed, so it counts only once
 		// the deadline has passed.
-		if err := add(tc.RFI(r.FromOrg, r.ToOrg, at, r.ID, outcome)); err != nil {
-			return nil, err
+		e, err := tc.RFI(r.FromOrg, r.ToOrg, at, r.ID, outcome)
+		if err != nil {
+			return nil, fmt.Errorf("assess: rfi %s: %w", r.ID, err)
 		}
+		evs = append(evs, e)
 	}
 	for _, i := range ev.Interactions {
-		if err := l.AddInteraction(ledger.Interaction{Orgs: i.Orgs, Officers: i.Officers, At: i.Date, Tone: i.Tone, Kind: i.Kind}); err != nil {
-			return nil, fmt.Errorf("assess: interaction %s: %w", i.ID, err)
+		ievs, err := m.interaction(i)
+		if err != nil {
+			return nil, err
 		}
-		byOrg := map[string][]string{}
-		for _, o := range i.Officers {
-			org := officerOrg[o]
-			if org == "" {
-				org, _, _ = strings.Cut(o, ".")
-			}
-			byOrg[org] = append(byOrg[org], o)
-		}
-		for _, a := range i.Orgs {
-			for _, b := range i.Orgs {
-				if a == b {
-					continue
-				}
-				var ties []string
-				for _, oa := range byOrg[a] {
-					for _, ob := range byOrg[b] {
-						ties = append(ties, oa+"|"+ob)
-					}
-				}
-				facts := trust.InteractionFacts{Tone: i.Tone, Minutes: i.DurationMinutes, Parties: len(i.Orgs), Ties: ties}
-				if err := add(tc.Interaction(a, b, i.Date, i.ID, facts)); err != nil {
-					return nil, err
-				}
-			}
-		}
+		evs = append(evs, ievs...)
 	}
 	if err := engine.AddAll(evs); err != nil {
 		return nil, fmt.Errorf("assess: trust evidence: %w", err)
 	}
 	return m, nil
+}
+
+// rate adds a rating to m.ratings.
+func (m *Model) rate(f *liaison.Feedback) {
+	k := [2]string{f.ProductID, f.OrgID}
+	if m.ratings[k] == nil {
+		m.ratings[k] = &rating{}
+	}
+	m.ratings[k].sum += float64(f.Value)
+	m.ratings[k].n++
+	m.seen[f.ID] = true
+}
+
+// exchange indexes x in m and returns the ledger's exchange and the
+// trust evidence it carries; the caller adds both to the engines.
+func (m *Model) exchange(x *liaison.Exchange) (ledger.Exchange, []trust.Evidence, error) {
+	tc := m.cfg.Trust
+	m.byID[x.ID] = len(m.exchanges)
+	m.byProduct[x.ProductID] = append(m.byProduct[x.ProductID], len(m.exchanges))
+	m.refs[x.ID] = x
+	m.origin[x.ProductID] = x.Originator
+	le := ledger.Exchange{ID: x.ID, From: x.From, To: x.To, AgreementID: x.AgreementID, Multilateral: m.multi[x.AgreementID],
+		At: x.At, Rank: min(max(x.Rank, 0), 4), Grading: x.Reliability + x.Credibility, Feedback: m.meanRating(x.ProductID, x.To)}
+	var evs []trust.Evidence
+	if r := m.answered[[3]string{x.ProductID, x.From, x.To}]; r != nil {
+		le.AnswersRFI, le.RFIDeadline = true, r.Deadline
+	} else if x.From == x.Originator && IsWarning(x.Title) {
+		le.Unsolicited = true
+		e, err := tc.Warning(x.To, x.From, x.At, x.ID)
+		if err != nil {
+			return le, nil, fmt.Errorf("assess: exchange %s: %w", x.ID, err)
+		}
+		evs = append(evs, e)
+	}
+	// Each product held by the recipient under its caveats is a little
+	// evidence of the recipient's integrity, to the giver.
+	e, err := tc.CaveatKept(x.From, x.To, x.At, x.ID)
+	if err != nil {
+		return le, nil, fmt.Errorf("assess: exchange %s: %w", x.ID, err)
+	}
+	return le, append(evs, e), nil
+}
+
+// meanRating is org's mean rating of a product, nil when it rated none.
+func (m *Model) meanRating(productID, org string) *float64 {
+	r := m.ratings[[2]string{productID, org}]
+	if r == nil {
+		return nil
+	}
+	mean := r.sum / r.n
+	return &mean
+}
+
+// feedbackEvidence is the trust evidence of a rating: of the rater in the
+// product's originator.
+func (m *Model) feedbackEvidence(f *liaison.Feedback) ([]trust.Evidence, error) {
+	tc := m.cfg.Trust
+	org := m.origin[f.ProductID]
+	if org == "" || org == f.OrgID {
+		return nil, nil
+	}
+	var evs []trust.Evidence
+	add := func(e trust.Evidence, err error) error {
+		if err != nil {
+			return fmt.Errorf("assess: feedback %s: %w", f.ID, err)
+		}
+		evs = append(evs, e)
+		return nil
+	}
+	if err := add(tc.Feedback(f.OrgID, org, f.CreatedAt, f.ID, f.Value)); err != nil {
+		return nil, err
+	}
+	if slices.Contains(f.Flags, "corroborated") {
+		if err := add(tc.Corroborated(f.OrgID, org, f.CreatedAt, f.ID)); err != nil {
+			return nil, err
+		}
+	}
+	if slices.Contains(f.Flags, "wrong") {
+		if err := add(tc.Refuted(f.OrgID, org, f.CreatedAt, f.ID)); err != nil {
+			return nil, err
+		}
+	}
+	return evs, nil
+}
+
+// breach indexes b and returns its trust evidence: of the organisation
+// whose caveat was broken in the one that broke it.
+func (m *Model) breach(b *liaison.Breach) ([]trust.Evidence, error) {
+	m.seen[b.ID] = true
+	m.breaches = append(m.breaches, b)
+	victim := m.origin[b.ProductID]
+	if victim == "" {
+		victim = m.officers[b.ReportedBy]
+	}
+	if victim == "" || victim == b.OrgID {
+		return nil, nil
+	}
+	e, err := m.cfg.Trust.Breach(victim, b.OrgID, b.At, b.ID, b.Caveat)
+	if err != nil {
+		return nil, fmt.Errorf("assess: breach %s: %w", b.ID, err)
+	}
+	return []trust.Evidence{e}, nil
+}
+
+// interaction adds i to the ledger and returns its trust evidence: for
+// each ordered pair of the organisations that took part, with the ties
+// between their officers present.
+func (m *Model) interaction(i *liaison.Interaction) ([]trust.Evidence, error) {
+	m.seen[i.ID] = true
+	if err := m.ledger.AddInteraction(ledger.Interaction{Orgs: i.Orgs, Officers: i.Officers, At: i.Date, Tone: i.Tone, Kind: i.Kind}); err != nil {
+		return nil, fmt.Errorf("assess: interaction %s: %w", i.ID, err)
+	}
+	byOrg := map[string][]string{}
+	for _, o := range i.Officers {
+		org := m.officers[o]
+		if org == "" {
+			org, _, _ = strings.Cut(o, ".")
+		}
+		byOrg[org] = append(byOrg[org], o)
+	}
+	var evs []trust.Evidence
+	for _, a := range i.Orgs {
+		for _, b := range i.Orgs {
+			if a == b {
+				continue
+			}
+			var ties []string
+			for _, oa := range byOrg[a] {
+				for _, ob := range byOrg[b] {
+					ties = append(ties, oa+"|"+ob)
+				}
+			}
+			facts := trust.InteractionFacts{Tone: i.Tone, Minutes: i.DurationMinutes, Parties: len(i.Orgs), Ties: ties}
+			e, err := m.cfg.Trust.Interaction(a, b, i.Date, i.ID, facts)
+			if err != nil {
+				return nil, fmt.Errorf("assess: interaction %s: %w", i.ID, err)
+			}
+			evs = append(evs, e)
+		}
+	}
+	return evs, nil
+}
+
+// AddExchange adds a dissemination made since the model was built; one
+// it holds already is ignored.
+func (m *Model) AddExchange(x *liaison.Exchange) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.byID[x.ID]; ok {
+		return nil
+	}
+	le, evs, err := m.exchange(x)
+	if err != nil {
+		return err
+	}
+	if err := m.ledger.Add(le); err != nil {
+		return fmt.Errorf("assess: exchange %s: %w", x.ID, err)
+	}
+	m.exchanges = append(m.exchanges, le)
+	return m.addEvidence(evs)
+}
+
+// AddFeedback adds a rating given since the model was built (one it
+// holds already is ignored): the value of the exchanges that brought the
+// product to the rater changes, and the rater's trust in the originator.
+func (m *Model) AddFeedback(f *liaison.Feedback) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.seen[f.ID] {
+		return nil
+	}
+	m.rate(f)
+	mean := m.meanRating(f.ProductID, f.OrgID)
+	for _, i := range m.byProduct[f.ProductID] {
+		if m.exchanges[i].To != f.OrgID {
+			continue
+		}
+		m.exchanges[i].Feedback = mean
+		if err := m.ledger.Update(m.exchanges[i]); err != nil {
+			return fmt.Errorf("assess: feedback %s: %w", f.ID, err)
+		}
+	}
+	evs, err := m.feedbackEvidence(f)
+	if err != nil {
+		return err
+	}
+	return m.addEvidence(evs)
+}
+
+// AddInteraction adds a contact recorded since the model was built; one
+// it holds already is ignored.
+func (m *Model) AddInteraction(i *liaison.Interaction) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.seen[i.ID] {
+		return nil
+	}
+	evs, err := m.interaction(i)
+	if err != nil {
+		return err
+	}
+	return m.addEvidence(evs)
+}
+
+// AddBreach adds a breach recorded since the model was built; one it
+// holds already is ignored.
+func (m *Model) AddBreach(b *liaison.Breach) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.seen[b.ID] {
+		return nil
+	}
+	evs, err := m.breach(b)
+	if err != nil {
+		return err
+	}
+	return m.addEvidence(evs)
+}
+
+// addEvidence adds trust evidence one item at a time (AddAll would check
+// the batch as a whole; single items are as cheap).
+func (m *Model) addEvidence(evs []trust.Evidence) error {
+	for _, e := range evs {
+		if err := m.trust.Add(e); err != nil {
+			return fmt.Errorf("assess: %w", err)
+		}
+	}
+	return nil
 }
 
 // IsWarning reports whether a product's title makes it a warning: liaison

@@ -122,6 +122,8 @@ func explainTrust(ta *TrustAssessment) []string {
 
 // Trust answers a TrustQuery as of now when q.At is zero.
 func (m *Model) Trust(q TrustQuery, now time.Time) (*TrustReport, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
 	truster, err := m.org("trust: truster", q.Truster)
 	if err != nil {
 		return nil, err
@@ -175,6 +177,8 @@ func window(from, to time.Time) (ledger.Window, error) {
 
 // Ledger answers a LedgerQuery.
 func (m *Model) Ledger(q LedgerQuery, now time.Time) (*LedgerReport, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
 	a, err := m.org("ledger", q.A)
 	if err != nil {
 		return nil, err
@@ -274,6 +278,8 @@ func explainLedger(p *PairLedger) []string {
 
 // Typology answers a TypologyQuery.
 func (m *Model) Typology(q TypologyQuery, now time.Time) (*TypologyReport, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
 	a, err := m.org("typology", q.A)
 	if err != nil {
 		return nil, err
@@ -337,6 +343,8 @@ func explainTypology(r *Relationship) []string {
 
 // WhoCan answers a WhoCanQuery.
 func (m *Model) WhoCan(q WhoCanQuery, now time.Time) (*WhoCanReport, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
 	asker, err := m.org("whocan", q.Asker)
 	if err != nil {
 		return nil, err
@@ -372,6 +380,8 @@ func (m *Model) WhoCan(q WhoCanQuery, now time.Time) (*WhoCanReport, error) {
 
 // Alignment answers an AlignmentQuery.
 func (m *Model) Alignment(q AlignmentQuery, now time.Time) (*AlignmentReport, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
 	a, err := m.org("alignment", q.A)
 	if err != nil {
 		return nil, err
@@ -430,6 +440,8 @@ var severityOrder = map[string]int{SeverityHigh: 0, SeverityMedium: 1, SeverityL
 
 // Warnings answers a WarningQuery.
 func (m *Model) Warnings(q WarningQuery, now time.Time) (*WarningReport, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
 	org, err := m.org("warnings", q.Org)
 	if err != nil {
 		return nil, err

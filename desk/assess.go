@@ -3,6 +3,8 @@ package desk
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -12,10 +14,11 @@ import (
 
 // models keeps the assessment models of the node, built from the
 // evidence the store held at one point of the audit chain. Every change
-// of evidence is an act recorded in the chain, so the models are current
-// while the chain's head is where it was when they were built; a query
-// after any act rebuilds them from the store (in one read transaction,
-// so that evidence and head agree).
+// of evidence is an act recorded in the chain, so a query reads the acts
+// recorded since and brings the models up to date: most acts change no
+// evidence; disseminations, feedback, interactions and breaches are
+// added incrementally; any other act rebuilds the models from the store.
+// Both happen in one read transaction, so that evidence and chain agree.
 type models struct {
 	mu    sync.Mutex
 	cfg   assess.Config
@@ -59,6 +62,17 @@ func (d *Desk) model(ctx context.Context) (*assess.Model, error) {
 		if m.model != nil && seq == m.seq {
 			return nil
 		}
+		if m.model != nil {
+			ok, err := catchUp(ctx, tx, m.model, m.seq, seq)
+			if err != nil {
+				m.model = nil
+				return err
+			}
+			if ok {
+				m.seq = seq
+				return nil
+			}
+		}
 		ev, err := loadEvidence(ctx, tx)
 		if err != nil {
 			return err
@@ -74,6 +88,94 @@ func (d *Desk) model(ctx context.Context) (*assess.Model, error) {
 		return nil, err
 	}
 	return m.model, nil
+}
+
+// neutralActions change no evidence the models weigh: the chain may move
+// by them without the models changing.
+var neutralActions = map[string]bool{
+	"product.read": true, "product.list": true, "product.create": true, "product.derive": true, "product.version": true,
+	"product.import": true, "objects.import": true, "object.withdraw": true, "dissemination.refused": true,
+	"audit.read": true, "token.issue": true, "release.decide": true,
+}
+
+// catchUp brings model up to date with the acts recorded in the audit
+// chain after seq, through head: the neutral ones change nothing, and
+// disseminations, feedback, interactions and breaches are added as they
+// are. It reports false, leaving model as it was, when another act (a new
+// agreement, an RFI, a change of priorities…) calls for a rebuild.
+func catchUp(ctx context.Context, tx liaison.Tx, model *assess.Model, seq, head int64) (bool, error) {
+	var products, rated, breachers []string
+	var interactions = map[string]string{} // id → an organisation that took part
+	rebuild := false
+	err := tx.ScanAudit(ctx, seq, head, func(e *liaison.AuditEvent) error {
+		switch {
+		case neutralActions[e.Action] || strings.HasPrefix(e.Action, "decision."):
+		case e.Action == "dissemination.create":
+			products = append(products, e.Object)
+		case e.Action == "feedback.create":
+			rated = append(rated, e.Object)
+		case e.Action == "interaction.create":
+			first, _, _ := strings.Cut(e.Target, ",")
+			interactions[e.Object] = first
+		case e.Action == "breach.record":
+			breachers = append(breachers, e.Target)
+		default:
+			rebuild = true
+		}
+		return nil
+	})
+	if err != nil || rebuild {
+		return false, err
+	}
+	// Exchanges first: feedback and breaches look up the product's
+	// originator among them.
+	for _, p := range compact(products) {
+		if err := tx.ScanExchanges(ctx, p, model.AddExchange); err != nil {
+			return false, err
+		}
+	}
+	for _, p := range compact(rated) {
+		fs, err := tx.Feedback(ctx, liaison.ListFilter{ProductID: p})
+		if err != nil {
+			return false, err
+		}
+		for _, f := range fs {
+			if err := model.AddFeedback(f); err != nil {
+				return false, err
+			}
+		}
+	}
+	for id, org := range interactions {
+		is, err := tx.Interactions(ctx, liaison.ListFilter{OrgID: org})
+		if err != nil {
+			return false, err
+		}
+		for _, i := range is {
+			if i.ID == id {
+				if err := model.AddInteraction(i); err != nil {
+					return false, err
+				}
+			}
+		}
+	}
+	for _, org := range compact(breachers) {
+		bs, err := tx.Breaches(ctx, liaison.ListFilter{OrgID: org})
+		if err != nil {
+			return false, err
+		}
+		for _, b := range bs {
+			if err := model.AddBreach(b); err != nil {
+				return false, err
+			}
+		}
+	}
+	return true, nil
+}
+
+// compact returns xs sorted, without duplicates.
+func compact(xs []string) []string {
+	slices.Sort(xs)
+	return slices.Compact(xs)
 }
 
 // loadEvidence reads every record the assessment models weigh.
