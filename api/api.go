@@ -4,9 +4,11 @@
 // officers who present a bearer token; docs/openapi.yaml describes every
 // route. Errors travel as {"error":{"code":…,"message":…}} with the stable
 // codes of package liaison, and the policy's reasons when it refused. The
-// Client implements liaison.Service against that API and turns error
-// responses back into *liaison.Error, so that the CLI behaves the same
-// against a server as on a data directory.
+// same API answers assess.Service (trust, ledger, typology, who-can,
+// alignment, warnings; assess.go) when the caller's service does. The
+// Client implements liaison.Service and assess.Service against that API
+// and turns error responses back into *liaison.Error, so that the CLI
+// behaves the same against a server as on a data directory.
 //
 // The same handler serves TAXII 2.1 under /taxii2/ (taxii.go) from each
 // caller's liaison.ObjectService, to officers who present HTTP Basic
@@ -28,8 +30,9 @@ const DefaultMaxBodyBytes = 1 << 20
 // Error codes of the HTTP layer, beside those of package liaison. They are
 // as stable as those.
 const (
-	EMEDIATYPE = "unsupported_media_type" // a request body that is not application/json
-	EMETHOD    = "method_not_allowed"     // a route that exists, asked with the wrong method
+	EMEDIATYPE      = "unsupported_media_type" // a request body that is not application/json
+	EMETHOD         = "method_not_allowed"     // a route that exists, asked with the wrong method
+	ENOTIMPLEMENTED = "not_implemented"        // a route the node's service does not answer (it is no assess.Service)
 )
 
 // Backend is what the server needs of a node: it turns a bearer token into

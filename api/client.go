@@ -13,15 +13,17 @@ import (
 	"time"
 
 	"github.com/liaison-dev/liaison"
+	"github.com/liaison-dev/liaison/assess"
 )
 
 // maxErrorBody bounds how much of an error response the Client reads.
 const maxErrorBody = 1 << 20
 
-// Client is liaison.Service over the REST API of a node, acting as the
-// officer whose token it holds. Errors the server sends come back as
-// *liaison.Error with the same code, message and reasons as the service
-// on the node gave; failures to reach the server are plain wrapped errors.
+// Client is liaison.Service and assess.Service over the REST API of a
+// node, acting as the officer whose token it holds. Errors the server
+// sends come back as *liaison.Error with the same code, message and
+// reasons as the service on the node gave; failures to reach the server
+// are plain wrapped errors.
 type Client struct {
 	baseURL string
 	token   string
@@ -289,6 +291,43 @@ func (c *Client) VerifyAudit(ctx context.Context) (liaison.AuditReport, error) {
 	return get[liaison.AuditReport](ctx, c, "/api/v1/audit/verify", nil)
 }
 
+// Trust assesses the trust of one organisation in others.
+func (c *Client) Trust(ctx context.Context, q assess.TrustQuery) (*assess.TrustReport, error) {
+	v := params("truster", q.Truster, "trustee", q.Trustee, "at", q.At, "explain", q.Explain)
+	return get[*assess.TrustReport](ctx, c, "/api/v1/trust", v)
+}
+
+// Ledger sums what was given and received between organisations.
+func (c *Client) Ledger(ctx context.Context, q assess.LedgerQuery) (*assess.LedgerReport, error) {
+	v := params("a", q.A, "b", q.B, "from", q.From, "to", q.To, "months", q.Months, "explain", q.Explain)
+	return get[*assess.LedgerReport](ctx, c, "/api/v1/ledger", v)
+}
+
+// Typology classifies relationships and says when they changed class.
+func (c *Client) Typology(ctx context.Context, q assess.TypologyQuery) (*assess.TypologyReport, error) {
+	v := params("a", q.A, "b", q.B, "all", q.All, "at", q.At, "history", q.History, "explain", q.Explain)
+	return get[*assess.TypologyReport](ctx, c, "/api/v1/typology", v)
+}
+
+// WhoCan ranks the partners that can help with a topic.
+func (c *Client) WhoCan(ctx context.Context, q assess.WhoCanQuery) (*assess.WhoCanReport, error) {
+	v := params("topic", q.Topic, "asker", q.Asker, "at", q.At, "explain", q.Explain)
+	return get[*assess.WhoCanReport](ctx, c, "/api/v1/whocan", v)
+}
+
+// Alignment compares threat priorities and finds cooperation
+// opportunities.
+func (c *Client) Alignment(ctx context.Context, q assess.AlignmentQuery) (*assess.AlignmentReport, error) {
+	v := params("a", q.A, "b", q.B, "at", q.At, "explain", q.Explain)
+	return get[*assess.AlignmentReport](ctx, c, "/api/v1/alignment", v)
+}
+
+// Warnings lists what needs a liaison desk's attention.
+func (c *Client) Warnings(ctx context.Context, q assess.WarningQuery) (*assess.WarningReport, error) {
+	v := params("org", q.Org, "at", q.At, "lopsided_ratio", q.LopsidedRatio, "explain", q.Explain)
+	return get[*assess.WarningReport](ctx, c, "/api/v1/warnings", v)
+}
+
 // get fetches path and decodes the answer as a T.
 func get[T any](ctx context.Context, c *Client, path string, query url.Values) (T, error) {
 	var v T
@@ -392,10 +431,11 @@ var codeByStatus = map[int]string{
 	http.StatusConflict:              liaison.ECONFLICT,
 	http.StatusRequestEntityTooLarge: liaison.ETOOLARGE,
 	http.StatusUnsupportedMediaType:  EMEDIATYPE,
+	http.StatusNotImplemented:        ENOTIMPLEMENTED,
 }
 
-// params builds a query from name, value pairs, leaving out empty strings
-// and zero numbers.
+// params builds a query from name, value pairs, leaving out empty strings,
+// zero numbers and times, and false: the server's defaults.
 func params(pairs ...any) url.Values {
 	v := url.Values{}
 	for i := 0; i+1 < len(pairs); i += 2 {
@@ -413,6 +453,20 @@ func params(pairs ...any) url.Values {
 			if x != 0 {
 				v.Set(name, strconv.FormatInt(x, 10))
 			}
+		case float64:
+			if x != 0 {
+				v.Set(name, strconv.FormatFloat(x, 'g', -1, 64))
+			}
+		case bool:
+			if x {
+				v.Set(name, "true")
+			}
+		case time.Time:
+			if !x.IsZero() {
+				v.Set(name, x.Format(time.RFC3339Nano))
+			}
+		default:
+			panic(fmt.Sprintf("api: params: %s has a value of type %T", name, x))
 		}
 	}
 	return v
@@ -423,4 +477,7 @@ func listParams(f liaison.ListFilter) url.Values {
 	return params("org", f.OrgID, "product", f.ProductID, "limit", f.Limit)
 }
 
-var _ liaison.Service = (*Client)(nil)
+var (
+	_ liaison.Service = (*Client)(nil)
+	_ assess.Service  = (*Client)(nil)
+)

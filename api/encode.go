@@ -51,6 +51,7 @@ var statusByCode = map[string]int{
 	liaison.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	EMEDIATYPE:            http.StatusUnsupportedMediaType,
 	liaison.EINTERNAL:     http.StatusInternalServerError,
+	ENOTIMPLEMENTED:       http.StatusNotImplemented,
 }
 
 // errorResponse is the body of every error the API sends.
@@ -182,9 +183,21 @@ func queryTime(r *http.Request, name string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
+	return parseQueryTime(name, s)
+}
+
+// parseQueryTime reads s, the value of the query parameter name, as an
+// RFC 3339 time. A space where the offset's "+" belongs is the usual
+// mistake of a hand-written URL, in which "+" means a space; the error
+// says so.
+func parseQueryTime(name, s string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return time.Time{}, liaison.Errorf(liaison.EINVALID, "query parameter %s: %q is not an RFC 3339 time", name, s)
+		hint := ""
+		if strings.Contains(s, " ") {
+			hint = ` (a "+" in a URL must be written %2B)`
+		}
+		return time.Time{}, liaison.Errorf(liaison.EINVALID, "query parameter %s: %q is not an RFC 3339 time such as 2026-01-31T09:00:00Z%s", name, s, hint)
 	}
 	return t, nil
 }

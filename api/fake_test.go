@@ -53,6 +53,13 @@ type fakeNode struct {
 	// set it to see the server enforce them itself.
 	laxRights bool
 
+	// asked is the last question put to the fake's assess.Service, as
+	// the service received it.
+	asked any
+	// noAssess, when set, makes the services As returns lack the methods
+	// of assess.Service, as a node that predates it.
+	noAssess bool
+
 	// fault, when set, is what every call fails with: a store gone bad.
 	fault error
 	// panics, when set, makes every call panic.
@@ -122,7 +129,12 @@ func (n *fakeNode) Authenticate(ctx context.Context, token string) (*liaison.Off
 }
 
 // As implements Backend.
-func (n *fakeNode) As(o *liaison.Officer) liaison.Service { return &fakeService{n: n, me: o} }
+func (n *fakeNode) As(o *liaison.Officer) liaison.Service {
+	if n.noAssess {
+		return withoutAssess{&fakeService{n: n, me: o}}
+	}
+	return &fakeService{n: n, me: o}
+}
 
 // fakeService is the fake node as one officer sees it.
 type fakeService struct {

@@ -9,7 +9,11 @@ import (
 	"testing"
 
 	"github.com/liaison-dev/liaison"
+	"github.com/liaison-dev/liaison/assess"
+	"github.com/liaison-dev/liaison/ledger"
 	"github.com/liaison-dev/liaison/marking"
+	"github.com/liaison-dev/liaison/threat"
+	"github.com/liaison-dev/liaison/trust"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -238,6 +242,46 @@ func TestOpenAPISchemasMatchTheJSONOfTheirTypes(t *testing.T) {
 		"AuditBreak":            liaison.AuditBreak{},
 		"AuditReport":           liaison.AuditReport{},
 		"ProductList":           list[*liaison.Product]{},
+
+		"TrustReport":        assess.TrustReport{},
+		"TrustAssessment":    assess.TrustAssessment{},
+		"Score":              assess.Score{},
+		"Opinion":            trust.Opinion{},
+		"DirectTrust":        trust.Assessment{},
+		"TrustDimension":     trust.DimensionAssessment{},
+		"TrustContribution":  trust.Contribution{},
+		"TrustEvidence":      trust.Evidence{},
+		"TrustTrend":         trust.Trend{},
+		"TrustInference":     trust.Inference{},
+		"TrustPath":          trust.Path{},
+		"LedgerReport":       assess.LedgerReport{},
+		"Window":             ledger.Window{},
+		"PairLedger":         assess.PairLedger{},
+		"Flow":               ledger.Flow{},
+		"Lag":                ledger.Lag{},
+		"Reciprocity":        ledger.Reciprocity{},
+		"AgreementFlow":      ledger.AgreementFlow{},
+		"MonthLedger":        ledger.MonthSummary{},
+		"ValuedExchange":     assess.ValuedExchange{},
+		"ValueFactor":        ledger.Factor{},
+		"NetworkReciprocity": ledger.NetworkSummary{},
+		"Centrality":         ledger.OrgCentrality{},
+		"TypologyReport":     assess.TypologyReport{},
+		"Typology":           ledger.Typology{},
+		"Relationship":       assess.Relationship{},
+		"Indicator":          ledger.Indicator{},
+		"ClassPeriod":        ledger.ClassPeriod{},
+		"ClassChange":        ledger.ClassChange{},
+		"WhoCanReport":       assess.WhoCanReport{},
+		"RankedPartner":      threat.Ranked{},
+		"AlignmentReport":    assess.AlignmentReport{},
+		"Alignment":          threat.Alignment{},
+		"SharedTopic":        threat.SharedTopic{},
+		"TopicRank":          threat.TopicRank{},
+		"Divergence":         threat.Warning{},
+		"Opportunity":        threat.Opportunity{},
+		"WarningReport":      assess.WarningReport{},
+		"Warning":            assess.Warning{},
 	}
 	for name, v := range types {
 		t.Run(name+" names exactly the fields of its Go type", func(t *testing.T) {

@@ -69,6 +69,13 @@ func routes() []route {
 		{get, "/api/v1/breaches", false, handleBreachList()},
 		{post, "/api/v1/breaches", false, handleBreachCreate()},
 
+		{get, "/api/v1/trust", false, handleTrust()},
+		{get, "/api/v1/ledger", false, handleLedger()},
+		{get, "/api/v1/typology", false, handleTypology()},
+		{get, "/api/v1/whocan", false, handleWhoCan()},
+		{get, "/api/v1/alignment", false, handleAlignment()},
+		{get, "/api/v1/warnings", false, handleWarnings()},
+
 		{get, "/api/v1/audit", false, handleAuditList()},
 		{get, "/api/v1/audit/verify", false, handleAuditVerify()},
 	}
