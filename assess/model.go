@@ -132,9 +132,9 @@ func Build(ev *Evidence, cfg Config) (*Model, error) {
 		return nil, fmt.Errorf("assess: %w", err)
 	}
 	m := &Model{cfg: cfg, home: ev.HomeOrg, orgs: map[string]*liaison.Organisation{}, ags: ev.Agreements,
-		multi: map[string]bool{}, byID: map[string]int{}, refs: map[string]*liaison.Exchange{}, byProduct: map[string][]int{},
+		multi: map[string]bool{}, refs: make(map[string]*liaison.Exchange, len(ev.Exchanges)), byProduct: make(map[string][]int, len(ev.Exchanges)),
 		rfis: ev.RFIs, answered: map[[3]string]*liaison.RFI{}, ratings: map[[2]string]*rating{}, seen: map[string]bool{},
-		origin: map[string]string{}, officers: map[string]string{}, prios: ev.Priorities,
+		origin: make(map[string]string, len(ev.Exchanges)), officers: map[string]string{}, prios: ev.Priorities,
 		coverage: map[string][]*liaison.Coverage{}, ledger: l, trust: engine}
 	var hubs []string
 	for _, o := range ev.Organisations {
@@ -179,15 +179,14 @@ func Build(ev *Evidence, cfg Config) (*Model, error) {
 		}
 	}
 
-	var evs []trust.Evidence
+	evs := make([]trust.Evidence, 0, len(ev.Exchanges)+2*len(ev.Feedback)+len(ev.RFIs)+len(ev.Breaches))
 	m.exchanges = make([]ledger.Exchange, 0, len(ev.Exchanges))
 	for _, x := range ev.Exchanges {
-		le, xevs, err := m.exchange(x)
+		le, err := m.exchange(x, &evs)
 		if err != nil {
 			return nil, err
 		}
 		m.exchanges = append(m.exchanges, le)
-		evs = append(evs, xevs...)
 	}
 	if err := l.AddAll(m.exchanges); err != nil {
 		return nil, fmt.Errorf("assess: exchanges: %w", err)
@@ -264,34 +263,34 @@ func (m *Model) rate(f *liaison.Feedback) {
 	m.seen[f.ID] = true
 }
 
-// exchange indexes x in m and returns the ledger's exchange and the
-// trust evidence it carries; the caller adds both to the engines.
-func (m *Model) exchange(x *liaison.Exchange) (ledger.Exchange, []trust.Evidence, error) {
+// exchange indexes x in m, appends the trust evidence it carries to evs
+// and returns the ledger's exchange; the caller adds both to the engines
+// and the exchange to m.exchanges.
+func (m *Model) exchange(x *liaison.Exchange, evs *[]trust.Evidence) (ledger.Exchange, error) {
 	tc := m.cfg.Trust
-	m.byID[x.ID] = len(m.exchanges)
 	m.byProduct[x.ProductID] = append(m.byProduct[x.ProductID], len(m.exchanges))
 	m.refs[x.ID] = x
 	m.origin[x.ProductID] = x.Originator
 	le := ledger.Exchange{ID: x.ID, From: x.From, To: x.To, AgreementID: x.AgreementID, Multilateral: m.multi[x.AgreementID],
 		At: x.At, Rank: min(max(x.Rank, 0), 4), Grading: x.Reliability + x.Credibility, Feedback: m.meanRating(x.ProductID, x.To)}
-	var evs []trust.Evidence
 	if r := m.answered[[3]string{x.ProductID, x.From, x.To}]; r != nil {
 		le.AnswersRFI, le.RFIDeadline = true, r.Deadline
 	} else if x.From == x.Originator && IsWarning(x.Title) {
 		le.Unsolicited = true
 		e, err := tc.Warning(x.To, x.From, x.At, x.ID)
 		if err != nil {
-			return le, nil, fmt.Errorf("assess: exchange %s: %w", x.ID, err)
+			return le, fmt.Errorf("assess: exchange %s: %w", x.ID, err)
 		}
-		evs = append(evs, e)
+		*evs = append(*evs, e)
 	}
 	// Each product held by the recipient under its caveats is a little
 	// evidence of the recipient's integrity, to the giver.
 	e, err := tc.CaveatKept(x.From, x.To, x.At, x.ID)
 	if err != nil {
-		return le, nil, fmt.Errorf("assess: exchange %s: %w", x.ID, err)
+		return le, fmt.Errorf("assess: exchange %s: %w", x.ID, err)
 	}
-	return le, append(evs, e), nil
+	*evs = append(*evs, e)
+	return le, nil
 }
 
 // meanRating is org's mean rating of a product, nil when it rated none.
@@ -399,10 +398,11 @@ func (m *Model) interaction(i *liaison.Interaction) ([]trust.Evidence, error) {
 func (m *Model) AddExchange(x *liaison.Exchange) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, ok := m.byID[x.ID]; ok {
+	if _, ok := m.refs[x.ID]; ok {
 		return nil
 	}
-	le, evs, err := m.exchange(x)
+	var evs []trust.Evidence
+	le, err := m.exchange(x, &evs)
 	if err != nil {
 		return err
 	}

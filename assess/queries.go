@@ -139,7 +139,7 @@ func (m *Model) Trust(q TrustQuery, now time.Time) (*TrustReport, error) {
 		}
 		trustees = []string{q.Trustee}
 	}
-	r := &TrustReport{Truster: truster, At: at, Assessments: []TrustAssessment{}, Pretrusted: m.pretrusted(truster, at)}
+	r := &TrustReport{Truster: truster, At: at, Assessments: []TrustAssessment{}}
 	for _, t := range trustees {
 		if t == truster {
 			continue
@@ -153,6 +153,10 @@ func (m *Model) Trust(q TrustQuery, now time.Time) (*TrustReport, error) {
 	slices.SortStableFunc(r.Assessments, func(a, b TrustAssessment) int {
 		return cmp.Or(cmp.Compare(b.Projected, a.Projected), cmp.Compare(a.Trustee, b.Trustee))
 	})
+	if q.Trustee != "" {
+		return r, nil
+	}
+	r.Pretrusted = m.pretrusted(truster, at)
 	g, err := m.trust.Global(at, r.Pretrusted, trust.DefaultAlpha)
 	if err != nil {
 		return nil, wrap(err)
@@ -187,7 +191,7 @@ func (m *Model) Ledger(q LedgerQuery, now time.Time) (*LedgerReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	others := m.partners(a)
+	var others []string
 	if q.B != "" {
 		if _, err := m.org("ledger", q.B); err != nil {
 			return nil, err
@@ -196,8 +200,14 @@ func (m *Model) Ledger(q LedgerQuery, now time.Time) (*LedgerReport, error) {
 			return nil, invalid("ledger: name two different organisations")
 		}
 		others = []string{q.B}
+	} else {
+		others = m.partners(a)
 	}
-	r := &LedgerReport{A: a, Window: w, Pairs: []PairLedger{}, Network: m.ledger.Network(w), Centrality: m.ledger.Centrality(w)}
+	r := &LedgerReport{A: a, Window: w, Pairs: []PairLedger{}}
+	if q.Network {
+		n := m.ledger.Network(w)
+		r.Network, r.Centrality = &n, m.ledger.Centrality(w)
+	}
 	for _, b := range others {
 		pl := PairLedger{PairSummary: m.ledger.Pair(a, b, w)}
 		if q.B == "" && pl.Given.Count+pl.Received.Count == 0 {

@@ -56,8 +56,9 @@ type TrustQuery struct {
 }
 
 // TrustReport is the answer to a TrustQuery: an assessment per trustee,
-// most trusted first, and the network-wide EigenTrust score of every
-// organisation, seeded by the truster's treaty partners.
+// most trusted first, and, when every trustee is asked for, the
+// network-wide EigenTrust score of every organisation, seeded by the
+// truster's treaty partners.
 type TrustReport struct {
 	Truster     string            `json:"truster"`
 	At          time.Time         `json:"at"`
@@ -65,8 +66,8 @@ type TrustReport struct {
 	// Global is EigenTrust's score of each organisation (summing to 1),
 	// highest first; Pretrusted are the seeds: the truster and the
 	// parties to the agreements in force it is party to.
-	Global     []Score  `json:"global"`
-	Pretrusted []string `json:"pretrusted"`
+	Global     []Score  `json:"global,omitempty"`
+	Pretrusted []string `json:"pretrusted,omitempty"`
 }
 
 // TrustAssessment is the truster's trust in one trustee: the direct
@@ -94,26 +95,30 @@ type Score struct {
 // LedgerQuery asks for the ledger between A (default: the home
 // organisation) and B, or between A and every organisation it exchanged
 // with when B is empty, over [From, To) (zero: all time, up to now).
-// Months adds the month-by-month ledger; Explain the most valuable
-// exchanges each way with the factors of their value.
+// Months adds the month-by-month ledger; Network the network-wide
+// reciprocity and every organisation's prominence in the exchange
+// network; Explain the most valuable exchanges each way with the factors
+// of their value.
 type LedgerQuery struct {
 	A       string    `json:"a,omitempty"`
 	B       string    `json:"b,omitempty"`
 	From    time.Time `json:"from,omitzero"`
 	To      time.Time `json:"to,omitzero"`
 	Months  bool      `json:"months,omitempty"`
+	Network bool      `json:"network,omitempty"`
 	Explain bool      `json:"explain,omitempty"`
 }
 
 // LedgerReport is the answer to a LedgerQuery: a summary per pair, most
-// exchanged first, the exchange network's reciprocity and the prominence
-// of each organisation in it.
+// exchanged first, and when asked the exchange network's reciprocity and
+// the prominence of each organisation in it (centrality, most central
+// first).
 type LedgerReport struct {
 	A          string                 `json:"a"`
 	Window     ledger.Window          `json:"window"`
 	Pairs      []PairLedger           `json:"pairs"`
-	Network    ledger.NetworkSummary  `json:"network"`
-	Centrality []ledger.OrgCentrality `json:"centrality"`
+	Network    *ledger.NetworkSummary `json:"network,omitempty"`
+	Centrality []ledger.OrgCentrality `json:"centrality,omitempty"`
 }
 
 // PairLedger is the ledger of one pair: the summary, the months when

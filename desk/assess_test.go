@@ -21,7 +21,7 @@ func reports(t *testing.T, s liaison.Service) []any {
 	at := t0.Add(time.Hour)
 	tr, err := a.Trust(ctx, assess.TrustQuery{At: at, Explain: true})
 	must(t, err)
-	l, err := a.Ledger(ctx, assess.LedgerQuery{Months: true, Explain: true})
+	l, err := a.Ledger(ctx, assess.LedgerQuery{Months: true, Network: true, Explain: true})
 	must(t, err)
 	ty, err := a.Typology(ctx, assess.TypologyQuery{All: true, History: true, At: at})
 	must(t, err)
