@@ -374,8 +374,14 @@ func (m *Model) WhoCan(q WhoCanQuery, now time.Time) (*WhoCanReport, error) {
 		if err != nil {
 			return nil, err
 		}
-		c := threat.Candidate{OrgID: org, Coverage: cov, Trust: ta.Projected,
-			TrustWhy: []string{fmt.Sprintf("trust %.2f (%s, %d evidence items)", ta.Projected, ta.Basis, ta.Direct.Items)}}
+		why := fmt.Sprintf("the trust of %s in %s rests on %d evidence items", asker, org, ta.Direct.Items)
+		switch ta.Basis {
+		case "inferred":
+			why = fmt.Sprintf("no direct evidence: the trust of %s in %s is inferred through partners", asker, org)
+		case "prior":
+			why = fmt.Sprintf("no evidence: the trust of %s in %s is the prior", asker, org)
+		}
+		c := threat.Candidate{OrgID: org, Coverage: cov, Trust: ta.Projected, TrustWhy: []string{why}}
 		if ag := threat.AgreementFor(asker, org, topic, m.ags, at); ag != nil {
 			c.AgreementCovers, c.AgreementID = true, ag.ID
 		}
@@ -384,6 +390,19 @@ func (m *Model) WhoCan(q WhoCanQuery, now time.Time) (*WhoCanReport, error) {
 	r := &WhoCanReport{Topic: topic, Asker: asker, At: at, Partners: threat.WhoCan(topic, cands, m.cfg.Threat)}
 	if r.Partners == nil {
 		r.Partners = []threat.Ranked{}
+	}
+	// Name agreements by their titles, which people read, as well.
+	titles := map[string]string{}
+	for _, a := range m.ags {
+		titles[a.ID] = a.Title
+	}
+	for i := range r.Partners {
+		p := &r.Partners[i]
+		if t := titles[p.AgreementID]; t != "" {
+			for j, w := range p.Why {
+				p.Why[j] = strings.ReplaceAll(w, "agreement "+p.AgreementID, fmt.Sprintf("agreement %q (%s)", t, p.AgreementID))
+			}
+		}
 	}
 	return r, nil
 }
@@ -484,12 +503,12 @@ func (m *Model) Warnings(q WarningQuery, now time.Time) (*WarningReport, error) 
 		if hi < cfg.LopsidedMinValue || lo > 0 && hi/lo < cfg.LopsidedRatio {
 			continue
 		}
-		ratio := "nothing in return"
+		back := "nothing in return"
 		if lo > 0 {
-			ratio = fmt.Sprintf("%.1f× what it received", hi/lo)
+			back = fmt.Sprintf("%.1f in return (%.1f×)", lo, hi/lo)
 		}
 		warn(Warning{Code: WarnLopsided, Severity: SeverityMedium, Partner: p, At: at,
-			Message: fmt.Sprintf("%s gave %s %s over the last %d days", giver, taker, ratio, int(cfg.LopsidedWindow/day)),
+			Message: fmt.Sprintf("%s gave %s %.1f and got %s over the last %d days", giver, taker, hi, back, int(cfg.LopsidedWindow/day)),
 			Explain: []string{fmt.Sprintf("given %.1f in %d exchanges, received %.1f in %d; threshold %.1f×",
 				s.Given.Value, s.Given.Count, s.Received.Value, s.Received.Count, cfg.LopsidedRatio)}})
 	}
