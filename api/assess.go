@@ -39,9 +39,10 @@ func handleLedger() endpoint {
 			From:    p.time("from"),
 			To:      p.time("to"),
 			Months:  p.bool("months"),
+			Network: p.bool("network"),
 			Explain: p.bool("explain"),
 		}
-	}, "a", "b", "from", "to", "months", "explain")
+	}, "a", "b", "from", "to", "months", "network", "explain")
 }
 
 func handleTypology() endpoint {

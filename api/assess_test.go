@@ -32,8 +32,8 @@ func TestAssessRoutesReadTheirParameters(t *testing.T) {
 		{"/api/v1/trust?trustee=fr-dgsi&at=2026-01-31T09:00:00Z&explain=true", assess.TrustQuery{Trustee: "fr-dgsi", At: jan, Explain: true}},
 		{"/api/v1/trust?truster=nl-aivd&explain=false", assess.TrustQuery{Truster: "nl-aivd"}},
 		{"/api/v1/trust?at=2026-01-31T10:00:00.5%2B01:00", assess.TrustQuery{At: cet}},
-		{"/api/v1/ledger?a=de-bfv&b=fr-dgsi&from=2025-01-31T09:00:00Z&to=2026-01-31T09:00:00Z&months=true&explain=1",
-			assess.LedgerQuery{A: "de-bfv", B: "fr-dgsi", From: jan.AddDate(-1, 0, 0), To: jan, Months: true, Explain: true}},
+		{"/api/v1/ledger?a=de-bfv&b=fr-dgsi&from=2025-01-31T09:00:00Z&to=2026-01-31T09:00:00Z&months=true&network=true&explain=1",
+			assess.LedgerQuery{A: "de-bfv", B: "fr-dgsi", From: jan.AddDate(-1, 0, 0), To: jan, Months: true, Network: true, Explain: true}},
 		{"/api/v1/ledger", assess.LedgerQuery{}},
 		{"/api/v1/typology?all=true&history=true&at=2026-01-31T09:00:00Z", assess.TypologyQuery{All: true, History: true, At: jan}},
 		{"/api/v1/typology?b=nl-aivd&explain=true", assess.TypologyQuery{B: "nl-aivd", Explain: true}},
@@ -77,7 +77,8 @@ func TestAssessRoutesRefuseBadParameters(t *testing.T) {
 		{"/api/v1/ledger?from=2026-13-01T00:00:00Z", liaison.EINVALID, "query parameter from"},
 		{"/api/v1/ledger?to=soon", liaison.EINVALID, "query parameter to"},
 		{"/api/v1/ledger?months=yes", liaison.EINVALID, "months"},
-		{"/api/v1/ledger?truster=de-bfv", liaison.EINVALID, "a, b, from, to, months, explain"},
+		{"/api/v1/ledger?truster=de-bfv", liaison.EINVALID, "a, b, from, to, months, network, explain"},
+		{"/api/v1/ledger?network=all", liaison.EINVALID, "network"},
 		{"/api/v1/typology?all=everything", liaison.EINVALID, "all"},
 		{"/api/v1/typology?history=", liaison.EINVALID, "history"},
 		{"/api/v1/whocan", liaison.EINVALID, "topic is required"},
@@ -193,7 +194,7 @@ func TestClientAssessIsTheService(t *testing.T) {
 			return s.Trust(ctx, assess.TrustQuery{Truster: "de-bfv", Trustee: "fr-dgsi", At: jan, Explain: true})
 		}},
 		{"the ledger by month, explained", func(s assess.Service) (any, error) {
-			return s.Ledger(ctx, assess.LedgerQuery{From: jan.AddDate(-1, 0, 0), To: jan, Months: true, Explain: true})
+			return s.Ledger(ctx, assess.LedgerQuery{From: jan.AddDate(-1, 0, 0), To: jan, Months: true, Network: true, Explain: true})
 		}},
 		{"the ledger with one partner", func(s assess.Service) (any, error) { return s.Ledger(ctx, assess.LedgerQuery{B: "nl-aivd"}) }},
 		{"the typology with history", func(s assess.Service) (any, error) {

@@ -299,7 +299,7 @@ func (c *Client) Trust(ctx context.Context, q assess.TrustQuery) (*assess.TrustR
 
 // Ledger sums what was given and received between organisations.
 func (c *Client) Ledger(ctx context.Context, q assess.LedgerQuery) (*assess.LedgerReport, error) {
-	v := params("a", q.A, "b", q.B, "from", q.From, "to", q.To, "months", q.Months, "explain", q.Explain)
+	v := params("a", q.A, "b", q.B, "from", q.From, "to", q.To, "months", q.Months, "network", q.Network, "explain", q.Explain)
 	return get[*assess.LedgerReport](ctx, c, "/api/v1/ledger", v)
 }
 

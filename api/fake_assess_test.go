@@ -158,8 +158,9 @@ func (s *fakeService) Ledger(ctx context.Context, q assess.LedgerQuery) (*assess
 	if !w.From.IsZero() && !w.To.IsZero() && !w.To.After(w.From) {
 		return nil, liaison.Errorf(liaison.EINVALID, "the window ends before it starts")
 	}
-	r := &assess.LedgerReport{A: a, Window: w,
-		Network: ledger.NetworkSummary{Window: w, Orgs: len(bs) + 1, Links: 2 * len(bs), ReciprocalLinks: 2 * len(bs), Reciprocity: ptr(1), Value: 12.5, ReciprocatedValue: 10},
+	r := &assess.LedgerReport{A: a, Window: w}
+	if q.Network {
+		r.Network = &ledger.NetworkSummary{Window: w, Orgs: len(bs) + 1, Links: 2 * len(bs), ReciprocalLinks: 2 * len(bs), Reciprocity: ptr(1), Value: 12.5, ReciprocatedValue: 10}
 	}
 	for i, b := range bs {
 		given := ledger.Flow{Count: 4 + i, Value: 7.25, Rated: 2, MeanFeedback: ptr(3.5), RFIAnswers: 1, RFIOnTime: 1,
@@ -179,7 +180,9 @@ func (s *fakeService) Ledger(ctx context.Context, q assess.LedgerQuery) (*assess
 				Factors: []ledger.Factor{{Name: ledger.FactorBase, Multiplier: 1, Note: "one product"}, {Name: ledger.FactorClassification, Multiplier: 2.5, Note: "SECRET"}}}}
 		}
 		r.Pairs = append(r.Pairs, p)
-		r.Centrality = append(r.Centrality, ledger.OrgCentrality{Org: b, OutStrength: 5.25, InStrength: 7.25, OutDegree: 1, InDegree: 1, PageRank: 0.25, SourceRank: 0.25})
+		if q.Network {
+			r.Centrality = append(r.Centrality, ledger.OrgCentrality{Org: b, OutStrength: 5.25, InStrength: 7.25, OutDegree: 1, InDegree: 1, PageRank: 0.25, SourceRank: 0.25})
+		}
 	}
 	return r, nil
 }
