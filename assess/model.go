@@ -100,20 +100,26 @@ type Model struct {
 	ags       []*liaison.Agreement
 	multi     map[string]bool // agreement id → has more than two parties
 	exchanges []ledger.Exchange
-	byID      map[string]int               // dissemination id → index in exchanges
-	refs      map[string]*liaison.Exchange // by dissemination id
-	byProduct map[string][]int             // product id → indices in exchanges
+	records   []*liaison.Exchange // the records of exchanges, index for index
+	seenX     map[string]struct{} // dissemination ids held
+	products  map[string]*product // by id
 	rfis      []*liaison.RFI
 	answered  map[[3]string]*liaison.RFI // (product, answerer, asker) → RFI
 	ratings   map[[2]string]*rating      // (product, rater) → ratings
 	seen      map[string]bool            // ids of feedback, interactions and breaches weighed
 	breaches  []*liaison.Breach
-	origin    map[string]string // product id → originator
 	officers  map[string]string // officer id → organisation
 	prios     []*liaison.ThreatPriority
 	coverage  map[string][]*liaison.Coverage
 	ledger    *ledger.Ledger
 	trust     *trust.Engine
+}
+
+// product is what the models keep of a product: its originator and the
+// exchanges that carried it (indices in Model.exchanges).
+type product struct {
+	originator string
+	exchanges  []int32
 }
 
 // rating is the sum and count of an organisation's ratings of a product.
@@ -132,9 +138,9 @@ func Build(ev *Evidence, cfg Config) (*Model, error) {
 		return nil, fmt.Errorf("assess: %w", err)
 	}
 	m := &Model{cfg: cfg, home: ev.HomeOrg, orgs: map[string]*liaison.Organisation{}, ags: ev.Agreements,
-		multi: map[string]bool{}, refs: make(map[string]*liaison.Exchange, len(ev.Exchanges)), byProduct: make(map[string][]int, len(ev.Exchanges)),
+		multi: map[string]bool{}, seenX: make(map[string]struct{}, len(ev.Exchanges)), products: make(map[string]*product, len(ev.Exchanges)),
 		rfis: ev.RFIs, answered: map[[3]string]*liaison.RFI{}, ratings: map[[2]string]*rating{}, seen: map[string]bool{},
-		origin: make(map[string]string, len(ev.Exchanges)), officers: map[string]string{}, prios: ev.Priorities,
+		officers: map[string]string{}, prios: ev.Priorities,
 		coverage: map[string][]*liaison.Coverage{}, ledger: l, trust: engine}
 	var hubs []string
 	for _, o := range ev.Organisations {
@@ -181,6 +187,7 @@ func Build(ev *Evidence, cfg Config) (*Model, error) {
 
 	evs := make([]trust.Evidence, 0, len(ev.Exchanges)+2*len(ev.Feedback)+len(ev.RFIs)+len(ev.Breaches))
 	m.exchanges = make([]ledger.Exchange, 0, len(ev.Exchanges))
+	m.records = make([]*liaison.Exchange, 0, len(ev.Exchanges))
 	for _, x := range ev.Exchanges {
 		le, err := m.exchange(x, &evs)
 		if err != nil {
@@ -268,9 +275,14 @@ func (m *Model) rate(f *liaison.Feedback) {
 // and the exchange to m.exchanges.
 func (m *Model) exchange(x *liaison.Exchange, evs *[]trust.Evidence) (ledger.Exchange, error) {
 	tc := m.cfg.Trust
-	m.byProduct[x.ProductID] = append(m.byProduct[x.ProductID], len(m.exchanges))
-	m.refs[x.ID] = x
-	m.origin[x.ProductID] = x.Originator
+	p := m.products[x.ProductID]
+	if p == nil {
+		p = &product{originator: x.Originator}
+		m.products[x.ProductID] = p
+	}
+	p.exchanges = append(p.exchanges, int32(len(m.exchanges)))
+	m.seenX[x.ID] = struct{}{}
+	m.records = append(m.records, x)
 	le := ledger.Exchange{ID: x.ID, From: x.From, To: x.To, AgreementID: x.AgreementID, Multilateral: m.multi[x.AgreementID],
 		At: x.At, Rank: min(max(x.Rank, 0), 4), Grading: x.Reliability + x.Credibility, Feedback: m.meanRating(x.ProductID, x.To)}
 	if r := m.answered[[3]string{x.ProductID, x.From, x.To}]; r != nil {
@@ -293,6 +305,14 @@ func (m *Model) exchange(x *liaison.Exchange, evs *[]trust.Evidence) (ledger.Exc
 	return le, nil
 }
 
+// originator returns the originator of a product the models know, or "".
+func (m *Model) originator(productID string) string {
+	if p := m.products[productID]; p != nil {
+		return p.originator
+	}
+	return ""
+}
+
 // meanRating is org's mean rating of a product, nil when it rated none.
 func (m *Model) meanRating(productID, org string) *float64 {
 	r := m.ratings[[2]string{productID, org}]
@@ -307,7 +327,7 @@ func (m *Model) meanRating(productID, org string) *float64 {
 // product's originator.
 func (m *Model) feedbackEvidence(f *liaison.Feedback) ([]trust.Evidence, error) {
 	tc := m.cfg.Trust
-	org := m.origin[f.ProductID]
+	org := m.originator(f.ProductID)
 	if org == "" || org == f.OrgID {
 		return nil, nil
 	}
@@ -340,7 +360,7 @@ func (m *Model) feedbackEvidence(f *liaison.Feedback) ([]trust.Evidence, error) 
 func (m *Model) breach(b *liaison.Breach) ([]trust.Evidence, error) {
 	m.seen[b.ID] = true
 	m.breaches = append(m.breaches, b)
-	victim := m.origin[b.ProductID]
+	victim := m.originator(b.ProductID)
 	if victim == "" {
 		victim = m.officers[b.ReportedBy]
 	}
@@ -398,7 +418,7 @@ func (m *Model) interaction(i *liaison.Interaction) ([]trust.Evidence, error) {
 func (m *Model) AddExchange(x *liaison.Exchange) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, ok := m.refs[x.ID]; ok {
+	if _, ok := m.seenX[x.ID]; ok {
 		return nil
 	}
 	var evs []trust.Evidence
@@ -424,7 +444,11 @@ func (m *Model) AddFeedback(f *liaison.Feedback) error {
 	}
 	m.rate(f)
 	mean := m.meanRating(f.ProductID, f.OrgID)
-	for _, i := range m.byProduct[f.ProductID] {
+	var carried []int32
+	if p := m.products[f.ProductID]; p != nil {
+		carried = p.exchanges
+	}
+	for _, i := range carried {
 		if m.exchanges[i].To != f.OrgID {
 			continue
 		}

@@ -232,7 +232,7 @@ func (m *Model) Ledger(q LedgerQuery, now time.Time) (*LedgerReport, error) {
 // and b in w, with their factors.
 func (m *Model) topExchanges(a, b string, w ledger.Window, n int) []ValuedExchange {
 	var out [2][]ValuedExchange
-	for _, e := range m.exchanges {
+	for i, e := range m.exchanges {
 		dir := 0
 		switch {
 		case e.From == a && e.To == b:
@@ -245,7 +245,7 @@ func (m *Model) topExchanges(a, b string, w ledger.Window, n int) []ValuedExchan
 			continue
 		}
 		v, fs := ledger.Value(e, m.cfg.Ledger)
-		out[dir] = append(out[dir], ValuedExchange{ID: e.ID, ProductID: m.refs[e.ID].ProductID, From: e.From, To: e.To, At: e.At, Value: v, Factors: fs})
+		out[dir] = append(out[dir], ValuedExchange{ID: e.ID, ProductID: m.records[i].ProductID, From: e.From, To: e.To, At: e.At, Value: v, Factors: fs})
 	}
 	var top []ValuedExchange
 	for _, xs := range out {
@@ -454,11 +454,11 @@ func (m *Model) Alignment(q AlignmentQuery, now time.Time) (*AlignmentReport, er
 // one per dissemination per topic of its product.
 func (m *Model) topicExchange(from, to time.Time) threat.Exchange {
 	ex := threat.Exchange{}
-	for _, e := range m.exchanges {
+	for i, e := range m.exchanges {
 		if e.At.Before(from) || !e.At.Before(to) {
 			continue
 		}
-		for _, t := range m.refs[e.ID].Topics {
+		for _, t := range m.records[i].Topics {
 			ex.Add(e.From, e.To, t, 1)
 		}
 	}
@@ -537,7 +537,7 @@ func (m *Model) Warnings(q WarningQuery, now time.Time) (*WarningReport, error) 
 
 	// Breaches of the organisation's caveats, and by it.
 	for _, b := range m.breaches {
-		victim := m.origin[b.ProductID]
+		victim := m.originator(b.ProductID)
 		if b.At.After(at) || at.Sub(b.At) > cfg.BreachWindow || (victim != org && b.OrgID != org) {
 			continue
 		}
