@@ -54,6 +54,10 @@ func TestReadmeTour(t *testing.T) {
 		"imported 1 objects (0 new, 1 held already), 0 rejected",
 		`"collections":[{"id":`,
 		`"type":"report"`,
+		"TREND 90D",                                      // liaison trust on the demo
+		"transactional_bilateral → relational_bilateral", // be-vsse's history
+		"pl-abw",   // who can help on Russia
+		"SEVERITY", // the warnings
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the tour's output lacks %q\n%s", want, out.String())
