@@ -108,7 +108,7 @@ func explainTrust(ta *TrustAssessment) []string {
 		if ev.Note != "" {
 			what += " (" + ev.Note + ")"
 		}
-		out = append(out, fmt.Sprintf("%s %s %s on %s, weighs %.2f now (ref %s)", sign, ev.Dimension, what, ev.At.Format(time.DateOnly), c.Weight, ev.Ref))
+		out = append(out, fmt.Sprintf("%s %s %s on %s: %.2f units of %s now, %.2f of the overall evidence (ref %s)", sign, ev.Dimension, what, ev.At.Format(time.DateOnly), c.Weight, ev.Dimension, c.Influence, ev.Ref))
 	}
 	if ta.Inferred != nil {
 		for _, p := range ta.Inferred.Paths {
