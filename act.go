@@ -229,7 +229,13 @@ type Interaction struct {
 	CreatedAt       time.Time `json:"created_at"`
 }
 
-// Validate reports the first problem with i's own fields.
+// MaxInteractionMinutes is the longest interaction one record may hold: a
+// year.
+const MaxInteractionMinutes = 366 * 24 * 60
+
+// Validate reports the first problem with i's own fields: a date from
+// 1900 on and, once recorded (CreatedAt set), not more than a day after
+// the recording; a duration from 0 to MaxInteractionMinutes.
 func (i *Interaction) Validate() error {
 	slices.Sort(i.Orgs)
 	i.Orgs = slices.Compact(i.Orgs)
@@ -242,8 +248,14 @@ func (i *Interaction) Validate() error {
 		return Errorf(EINVALID, "interaction: needs at least two organisations")
 	case i.Date.IsZero():
 		return Errorf(EINVALID, "interaction: a date is required")
+	case i.Date.Year() < 1900:
+		return Errorf(EINVALID, "interaction: date %s is before 1900", i.Date.Format(time.DateOnly))
+	case !i.CreatedAt.IsZero() && i.Date.After(i.CreatedAt.Add(24*time.Hour)):
+		return Errorf(EINVALID, "interaction: date %s is in the future", i.Date.Format(time.DateOnly))
 	case i.DurationMinutes < 0:
 		return Errorf(EINVALID, "interaction: duration %d is negative", i.DurationMinutes)
+	case i.DurationMinutes > MaxInteractionMinutes:
+		return Errorf(EINVALID, "interaction: duration %d minutes is over a year; record a long secondment as its periods", i.DurationMinutes)
 	case i.Tone < -2 || i.Tone > 2:
 		return Errorf(EINVALID, "interaction: tone %d is not between -2 and +2", i.Tone)
 	}

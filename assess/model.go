@@ -108,7 +108,8 @@ type Model struct {
 	ratings   map[[2]string]*rating      // (product, rater) → ratings
 	seen      map[string]bool            // ids of feedback, interactions and breaches weighed
 	breaches  []*liaison.Breach
-	officers  map[string]string // officer id → organisation
+	officers  map[string]*liaison.Officer // by id
+	given     map[givenKey]bool           // (product, version, from, to) counted
 	prios     []*liaison.ThreatPriority
 	coverage  map[string][]*liaison.Coverage
 	ledger    *ledger.Ledger
@@ -120,6 +121,14 @@ type Model struct {
 type product struct {
 	originator string
 	exchanges  []int32
+}
+
+// givenKey is a product version given by one organisation to another:
+// the ledger counts it once, however often it is sent again.
+type givenKey struct {
+	product  string
+	version  int
+	from, to string
 }
 
 // rating is the sum and count of an organisation's ratings of a product.
@@ -140,7 +149,7 @@ func Build(ev *Evidence, cfg Config) (*Model, error) {
 	m := &Model{cfg: cfg, home: ev.HomeOrg, orgs: map[string]*liaison.Organisation{}, ags: ev.Agreements,
 		multi: map[string]bool{}, seenX: make(map[string]struct{}, len(ev.Exchanges)), products: make(map[string]*product, len(ev.Exchanges)),
 		rfis: ev.RFIs, answered: map[[3]string]*liaison.RFI{}, ratings: map[[2]string]*rating{}, seen: map[string]bool{},
-		officers: map[string]string{}, prios: ev.Priorities,
+		officers: map[string]*liaison.Officer{}, given: make(map[givenKey]bool, len(ev.Exchanges)), prios: ev.Priorities,
 		coverage: map[string][]*liaison.Coverage{}, ledger: l, trust: engine}
 	var hubs []string
 	for _, o := range ev.Organisations {
@@ -156,7 +165,7 @@ func Build(ev *Evidence, cfg Config) (*Model, error) {
 	slices.Sort(m.orgIDs)
 	l.SetHubs(hubs)
 	for _, o := range ev.Officers {
-		m.officers[o.ID] = o.OrgID
+		m.officers[o.ID] = o
 	}
 	for _, c := range ev.Coverage {
 		m.coverage[c.OrgID] = append(m.coverage[c.OrgID], c)
@@ -189,11 +198,13 @@ func Build(ev *Evidence, cfg Config) (*Model, error) {
 	m.exchanges = make([]ledger.Exchange, 0, len(ev.Exchanges))
 	m.records = make([]*liaison.Exchange, 0, len(ev.Exchanges))
 	for _, x := range ev.Exchanges {
-		le, err := m.exchange(x, &evs)
+		le, ok, err := m.exchange(x, &evs)
 		if err != nil {
 			return nil, err
 		}
-		m.exchanges = append(m.exchanges, le)
+		if ok {
+			m.exchanges = append(m.exchanges, le)
+		}
 	}
 	if err := l.AddAll(m.exchanges); err != nil {
 		return nil, fmt.Errorf("assess: exchanges: %w", err)
@@ -213,10 +224,15 @@ func Build(ev *Evidence, cfg Config) (*Model, error) {
 		evs = append(evs, bevs...)
 	}
 	tc := cfg.Trust
+	asked := map[[3]string]bool{}
 	for _, r := range ev.Releases {
-		if r.OriginatorOrg == r.RequesterOrg {
+		// One request per product, third party and requester counts:
+		// asking again earns nothing more.
+		k := [3]string{r.ProductID, r.ToOrg, r.RequesterOrg}
+		if r.OriginatorOrg == r.RequesterOrg || asked[k] {
 			continue
 		}
+		asked[k] = true
 		e, err := tc.ReleaseRequested(r.OriginatorOrg, r.RequesterOrg, r.CreatedAt, r.ID)
 		if err != nil {
 			return nil, fmt.Errorf("assess: release request %s: %w", r.ID, err)
@@ -273,17 +289,26 @@ func (m *Model) rate(f *liaison.Feedback) {
 // exchange indexes x in m, appends the trust evidence it carries to evs
 // and returns the ledger's exchange; the caller adds both to the engines
 // and the exchange to m.exchanges.
-func (m *Model) exchange(x *liaison.Exchange, evs *[]trust.Evidence) (ledger.Exchange, error) {
+//
+// A product version sent again to the same organisation, and a product
+// sent back to its originator, give nothing new: they are not counted
+// (ok false), so that repeats cannot inflate a ledger or earn trust.
+func (m *Model) exchange(x *liaison.Exchange, evs *[]trust.Evidence) (le ledger.Exchange, ok bool, err error) {
 	tc := m.cfg.Trust
+	m.seenX[x.ID] = struct{}{}
+	k := givenKey{x.ProductID, x.ProductVersion, x.From, x.To}
+	if m.given[k] || x.To == x.Originator {
+		return le, false, nil
+	}
+	m.given[k] = true
 	p := m.products[x.ProductID]
 	if p == nil {
 		p = &product{originator: x.Originator}
 		m.products[x.ProductID] = p
 	}
 	p.exchanges = append(p.exchanges, int32(len(m.exchanges)))
-	m.seenX[x.ID] = struct{}{}
 	m.records = append(m.records, x)
-	le := ledger.Exchange{ID: x.ID, From: x.From, To: x.To, AgreementID: x.AgreementID, Multilateral: m.multi[x.AgreementID],
+	le = ledger.Exchange{ID: x.ID, From: x.From, To: x.To, AgreementID: x.AgreementID, Multilateral: m.multi[x.AgreementID],
 		At: x.At, Rank: min(max(x.Rank, 0), 4), Grading: x.Reliability + x.Credibility, Feedback: m.meanRating(x.ProductID, x.To)}
 	if r := m.answered[[3]string{x.ProductID, x.From, x.To}]; r != nil {
 		le.AnswersRFI, le.RFIDeadline = true, r.Deadline
@@ -291,7 +316,7 @@ func (m *Model) exchange(x *liaison.Exchange, evs *[]trust.Evidence) (ledger.Exc
 		le.Unsolicited = true
 		e, err := tc.Warning(x.To, x.From, x.At, x.ID)
 		if err != nil {
-			return le, fmt.Errorf("assess: exchange %s: %w", x.ID, err)
+			return le, false, fmt.Errorf("assess: exchange %s: %w", x.ID, err)
 		}
 		*evs = append(*evs, e)
 	}
@@ -299,10 +324,23 @@ func (m *Model) exchange(x *liaison.Exchange, evs *[]trust.Evidence) (ledger.Exc
 	// evidence of the recipient's integrity, to the giver.
 	e, err := tc.CaveatKept(x.From, x.To, x.At, x.ID)
 	if err != nil {
-		return le, fmt.Errorf("assess: exchange %s: %w", x.ID, err)
+		return le, false, fmt.Errorf("assess: exchange %s: %w", x.ID, err)
 	}
 	*evs = append(*evs, e)
-	return le, nil
+	return le, true, nil
+}
+
+// victim returns the organisation whose caveat a breach broke: the
+// product's originator, or, when the product is unknown, the
+// organisation of the officer who reported it.
+func (m *Model) victim(b *liaison.Breach) string {
+	if v := m.originator(b.ProductID); v != "" {
+		return v
+	}
+	if o := m.officers[b.ReportedBy]; o != nil {
+		return o.OrgID
+	}
+	return ""
 }
 
 // originator returns the originator of a product the models know, or "".
@@ -360,10 +398,7 @@ func (m *Model) feedbackEvidence(f *liaison.Feedback) ([]trust.Evidence, error) 
 func (m *Model) breach(b *liaison.Breach) ([]trust.Evidence, error) {
 	m.seen[b.ID] = true
 	m.breaches = append(m.breaches, b)
-	victim := m.originator(b.ProductID)
-	if victim == "" {
-		victim = m.officers[b.ReportedBy]
-	}
+	victim := m.victim(b)
 	if victim == "" || victim == b.OrgID {
 		return nil, nil
 	}
@@ -384,14 +419,22 @@ func (m *Model) interaction(i *liaison.Interaction) ([]trust.Evidence, error) {
 	}
 	byOrg := map[string][]string{}
 	for _, o := range i.Officers {
-		org := m.officers[o]
-		if org == "" {
-			org, _, _ = strings.Cut(o, ".")
+		org, _, _ := strings.Cut(o, ".")
+		if off := m.officers[o]; off != nil {
+			org = off.OrgID
 		}
 		byOrg[org] = append(byOrg[org], o)
 	}
+	// An organisation speaks for its own trust only: the interaction
+	// is evidence of the recorder's organisation's trust in the others,
+	// not of theirs, unless the home organisation's administrator
+	// recorded it (for the node).
+	recorder := m.officers[i.RecordedBy]
 	var evs []trust.Evidence
 	for _, a := range i.Orgs {
+		if recorder == nil || recorder.OrgID != a && !(recorder.OrgID == m.home && recorder.Role == liaison.RoleAdmin) {
+			continue
+		}
 		for _, b := range i.Orgs {
 			if a == b {
 				continue
@@ -422,8 +465,8 @@ func (m *Model) AddExchange(x *liaison.Exchange) error {
 		return nil
 	}
 	var evs []trust.Evidence
-	le, err := m.exchange(x, &evs)
-	if err != nil {
+	le, ok, err := m.exchange(x, &evs)
+	if err != nil || !ok {
 		return err
 	}
 	if err := m.ledger.Add(le); err != nil {
@@ -492,6 +535,18 @@ func (m *Model) AddBreach(b *liaison.Breach) error {
 		return err
 	}
 	return m.addEvidence(evs)
+}
+
+// SetThreat replaces the threat priorities and coverage the model
+// weighs, as set since it was built.
+func (m *Model) SetThreat(ps []*liaison.ThreatPriority, cs []*liaison.Coverage) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.prios = ps
+	m.coverage = map[string][]*liaison.Coverage{}
+	for _, c := range cs {
+		m.coverage[c.OrgID] = append(m.coverage[c.OrgID], c)
+	}
 }
 
 // addEvidence adds trust evidence one item at a time (AddAll would check

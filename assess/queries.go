@@ -22,6 +22,24 @@ func orDefault(at, now time.Time) time.Time {
 	return at
 }
 
+// Times a query may name: the models' windows reach a year or two either
+// side, which must stay within what a timestamp can hold.
+var (
+	earliest = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	latest   = time.Date(9000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// checkTimes fails with EINVALID when a time a query names is outside
+// [earliest, latest).
+func checkTimes(what string, ts ...time.Time) error {
+	for _, t := range ts {
+		if !t.IsZero() && (t.Before(earliest) || !t.Before(latest)) {
+			return invalid("%s: %s is not between 1900 and 9000", what, t.Format(time.RFC3339))
+		}
+	}
+	return nil
+}
+
 // partners returns the organisations a has exchanged with or met, sorted.
 func (m *Model) partners(a string) []string {
 	var out []string
@@ -124,6 +142,9 @@ func explainTrust(ta *TrustAssessment) []string {
 func (m *Model) Trust(q TrustQuery, now time.Time) (*TrustReport, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	if err := checkTimes("trust", q.At); err != nil {
+		return nil, err
+	}
 	truster, err := m.org("trust: truster", q.Truster)
 	if err != nil {
 		return nil, err
@@ -183,6 +204,9 @@ func window(from, to time.Time) (ledger.Window, error) {
 func (m *Model) Ledger(q LedgerQuery, now time.Time) (*LedgerReport, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	if err := checkTimes("ledger", q.From, q.To); err != nil {
+		return nil, err
+	}
 	a, err := m.org("ledger", q.A)
 	if err != nil {
 		return nil, err
@@ -263,6 +287,18 @@ func num(p *float64, format string) string {
 	return fmt.Sprintf(format, *p)
 }
 
+// answered says how org's gives were answered.
+func answered(org string, l ledger.Lag) string {
+	out := fmt.Sprintf("%s's gives answered: %d of %d", org, l.Answered, l.Answered+l.Unanswered)
+	if l.MedianDays != nil {
+		out += fmt.Sprintf(", after %.1f days (median)", *l.MedianDays)
+	}
+	if l.Open > 0 {
+		out += fmt.Sprintf("; %d awaiting an answer", l.Open)
+	}
+	return out
+}
+
 // explainLedger puts a pair's ledger in words.
 func explainLedger(p *PairLedger) []string {
 	out := []string{
@@ -270,9 +306,8 @@ func explainLedger(p *PairLedger) []string {
 			p.A, p.B, p.Given.Count, p.Given.Value, p.Received.Count, p.Received.Value, p.Balance),
 		fmt.Sprintf("reciprocated %.1f (min of the two flows), ratio %s, log-ratio of shares %s",
 			p.Reciprocity.Reciprocated, num(p.Reciprocity.Ratio, "%.2f"), num(p.Reciprocity.LogRatio, "%.2f")),
-		fmt.Sprintf("%s's gives answered: %d of %d, median lag %s days; %s's: %d, median lag %s days",
-			p.A, p.Given.Lag.Answered, p.Given.Lag.Answered+p.Given.Lag.Unanswered, num(p.Given.Lag.MedianDays, "%.1f"),
-			p.B, p.Received.Lag.Answered, num(p.Received.Lag.MedianDays, "%.1f")),
+		answered(p.A, p.Given.Lag),
+		answered(p.B, p.Received.Lag),
 	}
 	for _, x := range p.Top {
 		var fs []string
@@ -290,6 +325,9 @@ func explainLedger(p *PairLedger) []string {
 func (m *Model) Typology(q TypologyQuery, now time.Time) (*TypologyReport, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	if err := checkTimes("typology", q.At); err != nil {
+		return nil, err
+	}
 	a, err := m.org("typology", q.A)
 	if err != nil {
 		return nil, err
@@ -317,9 +355,13 @@ func (m *Model) Typology(q TypologyQuery, now time.Time) (*TypologyReport, error
 	r := &TypologyReport{At: at, Relationships: []Relationship{}}
 	for _, p := range pairs {
 		rel := Relationship{Typology: m.ledger.Classify(p[0], p[1], at)}
-		hist := m.ledger.History(p[0], p[1])
-		for _, h := range hist {
-			if h.Change != nil && !h.Typology.Window.To.After(at.Add(time.Microsecond)) {
+		var hist []ledger.ClassPeriod
+		for _, h := range m.ledger.History(p[0], p[1]) {
+			if h.Typology.Window.To.After(at.Add(time.Microsecond)) && !h.Typology.Window.From.Before(at) {
+				break // a period that begins after at
+			}
+			hist = append(hist, h)
+			if h.Change != nil {
 				rel.Changes = append(rel.Changes, *h.Change)
 			}
 		}
@@ -355,6 +397,9 @@ func explainTypology(r *Relationship) []string {
 func (m *Model) WhoCan(q WhoCanQuery, now time.Time) (*WhoCanReport, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	if err := checkTimes("whocan", q.At); err != nil {
+		return nil, err
+	}
 	asker, err := m.org("whocan", q.Asker)
 	if err != nil {
 		return nil, err
@@ -411,6 +456,9 @@ func (m *Model) WhoCan(q WhoCanQuery, now time.Time) (*WhoCanReport, error) {
 func (m *Model) Alignment(q AlignmentQuery, now time.Time) (*AlignmentReport, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	if err := checkTimes("alignment", q.At); err != nil {
+		return nil, err
+	}
 	a, err := m.org("alignment", q.A)
 	if err != nil {
 		return nil, err
@@ -471,6 +519,9 @@ var severityOrder = map[string]int{SeverityHigh: 0, SeverityMedium: 1, SeverityL
 func (m *Model) Warnings(q WarningQuery, now time.Time) (*WarningReport, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	if err := checkTimes("warnings", q.At); err != nil {
+		return nil, err
+	}
 	org, err := m.org("warnings", q.Org)
 	if err != nil {
 		return nil, err
@@ -537,7 +588,7 @@ func (m *Model) Warnings(q WarningQuery, now time.Time) (*WarningReport, error) 
 
 	// Breaches of the organisation's caveats, and by it.
 	for _, b := range m.breaches {
-		victim := m.originator(b.ProductID)
+		victim := m.victim(b)
 		if b.At.After(at) || at.Sub(b.At) > cfg.BreachWindow || (victim != org && b.OrgID != org) {
 			continue
 		}
@@ -568,7 +619,7 @@ func (m *Model) Warnings(q WarningQuery, now time.Time) (*WarningReport, error) 
 
 	// Agreements about to expire.
 	for _, a := range m.ags {
-		if !a.HasParty(org) || a.Status != liaison.AgreementActive || a.ValidTo == nil || a.ValidTo.Before(at) || a.ValidTo.Sub(at) > cfg.ExpiryNotice {
+		if !a.HasParty(org) || a.Status != liaison.AgreementActive || a.ValidTo == nil || !a.ValidTo.After(at) || a.ValidTo.Sub(at) > cfg.ExpiryNotice {
 			continue
 		}
 		var others []string

@@ -174,9 +174,17 @@ func TestAssessmentsAreForTheHomeDesk(t *testing.T) {
 	}
 	r, err := analyst.WhoCan(ctx, assess.WhoCanQuery{Topic: "russia"})
 	if err != nil || len(r.Partners) == 0 {
-		t.Errorf("an analyst asks who can help with russia: %v, %d partners", err, len(r.Partners))
+		t.Fatalf("an analyst asks who can help with russia: %v", err)
 	}
-	if _, err := analyst.WhoCan(ctx, assess.WhoCanQuery{Topic: "russia", Asker: "xx-nobody"}); liaison.ErrorCode(err) != liaison.EINVALID {
+	for _, p := range r.Partners {
+		if p.Trust != 0 || slices.ContainsFunc(p.Why, func(w string) bool { return strings.Contains(w, "the trust of") }) {
+			t.Errorf("an analyst sees the trust in %s: %.2f %v", p.OrgID, p.Trust, p.Why)
+		}
+	}
+	if _, err := analyst.WhoCan(ctx, assess.WhoCanQuery{Topic: "russia", Asker: "de-bfv"}); liaison.ErrorCode(err) != liaison.EFORBIDDEN {
+		t.Errorf("an analyst asks for de-bfv: %v, want forbidden", err)
+	}
+	if _, err := assessor(t).WhoCan(ctx, assess.WhoCanQuery{Topic: "russia", Asker: "xx-nobody"}); liaison.ErrorCode(err) != liaison.EINVALID {
 		t.Errorf("an unknown asker: %v, want invalid", err)
 	}
 }

@@ -330,9 +330,27 @@ func (s *session) reportedByOrg(ctx context.Context, tx liaison.Tx, b *liaison.B
 // auditRoles may read and verify the audit chain.
 var auditRoles = []liaison.Role{liaison.RoleAdmin, liaison.RoleAuditor}
 
+// requireAuditor checks that the caller may read the audit chain: an
+// administrator or auditor of the home organisation. The chain records
+// every organisation's acts on the node (what went to whom, priorities
+// set, refusals), so a partner's administrators and auditors may not.
+func (s *session) requireAuditor(ctx context.Context, what string) error {
+	if err := s.requireRole(what, auditRoles...); err != nil {
+		return err
+	}
+	n, err := s.node(ctx)
+	if err != nil {
+		return err
+	}
+	if s.me.OrgID != n.HomeOrg {
+		return liaison.Errorf(liaison.EFORBIDDEN, "%s is for the administrators and auditors of %s, the organisation that runs this node", what, n.HomeOrg)
+	}
+	return nil
+}
+
 // AuditEvents implements liaison.Service; reading the chain is itself recorded.
 func (s *session) AuditEvents(ctx context.Context, after int64, limit int) ([]*liaison.AuditEvent, error) {
-	if err := s.requireRole("reading the audit chain", auditRoles...); err != nil {
+	if err := s.requireAuditor(ctx, "reading the audit chain"); err != nil {
 		return nil, err
 	}
 	if limit <= 0 || limit > 10000 {
@@ -350,7 +368,7 @@ func (s *session) AuditEvents(ctx context.Context, after int64, limit int) ([]*l
 
 // VerifyAudit implements liaison.Service.
 func (s *session) VerifyAudit(ctx context.Context) (liaison.AuditReport, error) {
-	if err := s.requireRole("verifying the audit chain", auditRoles...); err != nil {
+	if err := s.requireAuditor(ctx, "verifying the audit chain"); err != nil {
 		return liaison.AuditReport{}, err
 	}
 	return s.d.VerifyAudit(ctx)

@@ -1,6 +1,7 @@
 package desk
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -22,7 +23,8 @@ import (
 type models struct {
 	mu    sync.Mutex
 	cfg   assess.Config
-	seq   int64
+	seq   int64  // the audit event the model reflects
+	hash  []byte // its hash: a chain rewritten to the same length is noticed
 	model *assess.Model
 }
 
@@ -55,21 +57,21 @@ func (d *Desk) model(ctx context.Context) (*assess.Model, error) {
 		m.cfg = assess.DefaultConfig()
 	}
 	err := d.store.View(ctx, func(tx liaison.Tx) error {
-		seq, _, err := tx.AuditHead(ctx)
+		seq, hash, err := tx.AuditHead(ctx)
 		if err != nil {
 			return err
 		}
-		if m.model != nil && seq == m.seq {
+		if m.model != nil && seq == m.seq && bytes.Equal(hash, m.hash) {
 			return nil
 		}
-		if m.model != nil {
+		if m.model != nil && seq > m.seq && m.still(ctx, tx) {
 			ok, err := catchUp(ctx, tx, m.model, m.seq, seq)
 			if err != nil {
 				m.model = nil
 				return err
 			}
 			if ok {
-				m.seq = seq
+				m.seq, m.hash = seq, hash
 				return nil
 			}
 		}
@@ -81,7 +83,7 @@ func (d *Desk) model(ctx context.Context) (*assess.Model, error) {
 		if err != nil {
 			return fmt.Errorf("desk: build the assessment models: %w", err)
 		}
-		m.model, m.seq = model, seq
+		m.model, m.seq, m.hash = model, seq, hash
 		return nil
 	})
 	if err != nil {
@@ -90,12 +92,25 @@ func (d *Desk) model(ctx context.Context) (*assess.Model, error) {
 	return m.model, nil
 }
 
+// still reports whether the chain still holds, at m.seq, the event the
+// model reflects.
+func (m *models) still(ctx context.Context, tx liaison.Tx) bool {
+	if m.seq == 0 {
+		return false
+	}
+	evs, err := tx.AuditEvents(ctx, m.seq-1, 1)
+	return err == nil && len(evs) == 1 && evs[0].Seq == m.seq && bytes.Equal(evs[0].Hash, m.hash)
+}
+
 // neutralActions change no evidence the models weigh: the chain may move
-// by them without the models changing.
+// by them without the models changing. So does every refused act
+// (recorded with allowed false). An import (objects.import) is not
+// neutral: a report a partner gave, or one naming a foreign originator,
+// is held as disseminated to the home organisation, so it rebuilds.
 var neutralActions = map[string]bool{
 	"product.read": true, "product.list": true, "product.create": true, "product.derive": true, "product.version": true,
-	"product.import": true, "objects.import": true, "object.withdraw": true, "dissemination.refused": true,
-	"audit.read": true, "token.issue": true, "release.decide": true,
+	"object.withdraw": true, "dissemination.refused": true,
+	"audit.read": true, "token.issue": true, "release.approve": true, "release.deny": true,
 }
 
 // catchUp brings model up to date with the acts recorded in the audit
@@ -106,12 +121,16 @@ var neutralActions = map[string]bool{
 func catchUp(ctx context.Context, tx liaison.Tx, model *assess.Model, seq, head int64) (bool, error) {
 	var products, rated, breachers []string
 	var interactions = map[string]string{} // id → an organisation that took part
-	rebuild := false
+	rebuild, threatSet := false, false
 	err := tx.ScanAudit(ctx, seq, head, func(e *liaison.AuditEvent) error {
 		switch {
-		case neutralActions[e.Action] || strings.HasPrefix(e.Action, "decision."):
-		case e.Action == "dissemination.create":
+		case !e.Allowed || neutralActions[e.Action] || strings.HasPrefix(e.Action, "decision."):
+		case e.Action == "dissemination.create" || e.Action == "product.import":
+			// An imported product is held as if its originator had
+			// disseminated it to the home organisation.
 			products = append(products, e.Object)
+		case e.Action == "priorities.set" || e.Action == "coverage.set":
+			threatSet = true
 		case e.Action == "feedback.create":
 			rated = append(rated, e.Object)
 		case e.Action == "interaction.create":
@@ -126,6 +145,17 @@ func catchUp(ctx context.Context, tx liaison.Tx, model *assess.Model, seq, head 
 	})
 	if err != nil || rebuild {
 		return false, err
+	}
+	if threatSet {
+		ps, err := tx.ThreatPriorities(ctx, "")
+		if err != nil {
+			return false, err
+		}
+		cs, err := tx.Coverage(ctx, "")
+		if err != nil {
+			return false, err
+		}
+		model.SetThreat(ps, cs)
 	}
 	// Exchanges first: feedback and breaches look up the product's
 	// originator among them.
@@ -245,10 +275,31 @@ func (s *session) assessing(ctx context.Context, what string, roles ...liaison.R
 	return m, s.d.clock.Now(), nil
 }
 
+// perspective checks who may look from org's point of view: anyone the
+// query is open to from the home organisation's (org empty or the home
+// organisation), only the node's administrators from another's, since
+// that shows records between partners (their exchanges, ratings, RFIs,
+// breaches) that liaison officers may not list.
+func (s *session) perspective(ctx context.Context, what string, orgs ...string) error {
+	n, err := s.node(ctx)
+	if err != nil {
+		return err
+	}
+	for _, org := range orgs {
+		if org != "" && org != n.HomeOrg && !s.nodeAdmin(ctx) {
+			return liaison.Errorf(liaison.EFORBIDDEN, "%s from %s's point of view is for the node's administrators", what, org)
+		}
+	}
+	return nil
+}
+
 // Trust implements assess.Service.
 func (s *session) Trust(ctx context.Context, q assess.TrustQuery) (*assess.TrustReport, error) {
 	m, now, err := s.assessing(ctx, "reading trust assessments", assessRoles...)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.perspective(ctx, "trust", q.Truster); err != nil {
 		return nil, err
 	}
 	return m.Trust(q, now)
@@ -260,6 +311,9 @@ func (s *session) Ledger(ctx context.Context, q assess.LedgerQuery) (*assess.Led
 	if err != nil {
 		return nil, err
 	}
+	if err := s.perspective(ctx, "the ledger", q.A); err != nil {
+		return nil, err
+	}
 	return m.Ledger(q, now)
 }
 
@@ -269,22 +323,52 @@ func (s *session) Typology(ctx context.Context, q assess.TypologyQuery) (*assess
 	if err != nil {
 		return nil, err
 	}
+	all := ""
+	if q.All {
+		all = "every organisation"
+	}
+	if err := s.perspective(ctx, "the typology", q.A, all); err != nil {
+		return nil, err
+	}
 	return m.Typology(q, now)
 }
 
-// WhoCan implements assess.Service.
+// WhoCan implements assess.Service. Analysts ask for the home
+// organisation and see the ranking without the trust figures, which are
+// for liaison officers.
 func (s *session) WhoCan(ctx context.Context, q assess.WhoCanQuery) (*assess.WhoCanReport, error) {
 	m, now, err := s.assessing(ctx, "asking who can help", askRoles...)
 	if err != nil {
 		return nil, err
 	}
-	return m.WhoCan(q, now)
+	if err := s.perspective(ctx, "who can help", q.Asker); err != nil {
+		return nil, err
+	}
+	r, err := m.WhoCan(q, now)
+	if err != nil || slices.Contains(assessRoles, s.me.Role) {
+		return r, err
+	}
+	for i := range r.Partners {
+		p := &r.Partners[i]
+		p.Trust = 0
+		var why []string
+		for _, w := range p.Why {
+			if !strings.HasPrefix(w, "trust ") && !strings.Contains(w, "the trust of") {
+				why = append(why, w)
+			}
+		}
+		p.Why = append(why, "trust weighed in the score (shown to liaison officers)")
+	}
+	return r, nil
 }
 
 // Alignment implements assess.Service.
 func (s *session) Alignment(ctx context.Context, q assess.AlignmentQuery) (*assess.AlignmentReport, error) {
 	m, now, err := s.assessing(ctx, "comparing threat priorities", askRoles...)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.perspective(ctx, "alignment", q.A); err != nil {
 		return nil, err
 	}
 	return m.Alignment(q, now)
@@ -294,6 +378,9 @@ func (s *session) Alignment(ctx context.Context, q assess.AlignmentQuery) (*asse
 func (s *session) Warnings(ctx context.Context, q assess.WarningQuery) (*assess.WarningReport, error) {
 	m, now, err := s.assessing(ctx, "reading warnings", assessRoles...)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.perspective(ctx, "warnings", q.Org); err != nil {
 		return nil, err
 	}
 	return m.Warnings(q, now)
