@@ -606,7 +606,7 @@ SEVERITY is high, medium or low; CODE the kind of warning (breach,
 trust_falling, lopsided_ledger, threat_divergence, agreement_expiring,
 rfi_overdue, unranked_top_priority); PARTNER the organisation it concerns.
 A ledger is lopsided when one side gave more than --lopsided-ratio times
-what the other gave over the last year (above 1; default the node's).`,
+what the other gave over the last year (above 1; default 3, or the node's setting).`,
 		Example: `  liaison warnings
   liaison warnings --lopsided-ratio 2 --explain
   liaison warnings -o json | jq '.warnings[] | select(.severity == "high")'`,
@@ -637,7 +637,7 @@ what the other gave over the last year (above 1; default the node's).`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&q.Org, "for", "", "whose desk: the organisation `ORG` (default the home organisation)")
-	f.Float64Var(&q.LopsidedRatio, "lopsided-ratio", 0, "a ledger is lopsided when one side gave more than `X` times the other (default the node's)")
+	f.Float64Var(&q.LopsidedRatio, "lopsided-ratio", 0, "a ledger is lopsided when one side gave more than `X` times the other (default 3)")
 	atFlag(cmd, &at)
 	explainFlag(cmd, &explain)
 	return cmd
