@@ -164,8 +164,10 @@ type Service interface {
 	// and discipline; who may read it is as for ThreatPriorities.
 	Coverage(ctx context.Context, orgID string) ([]*Coverage, error)
 
-	// AuditEvents lists audit events after a sequence number (admins and auditors).
+	// AuditEvents lists audit events after a sequence number (the home
+	// organisation's admins and auditors).
 	AuditEvents(ctx context.Context, afterSeq int64, limit int) ([]*AuditEvent, error)
-	// VerifyAudit walks the whole chain (admins and auditors).
+	// VerifyAudit walks the whole chain (the home organisation's admins and
+	// auditors).
 	VerifyAudit(ctx context.Context) (AuditReport, error)
 }

@@ -30,6 +30,9 @@ type Evidence struct {
 	Releases      []*liaison.ReleaseRequest
 	Priorities    []*liaison.ThreatPriority
 	Coverage      []*liaison.Coverage
+	// Originators names the originator of each product a breach is
+	// about (by product id): whose caveat was broken.
+	Originators map[string]string
 }
 
 // WarningConfig sets when a warning is raised.
@@ -108,6 +111,7 @@ type Model struct {
 	ratings   map[[2]string]*rating      // (product, rater) → ratings
 	seen      map[string]bool            // ids of feedback, interactions and breaches weighed
 	breaches  []*liaison.Breach
+	victims   map[string]string           // breach id → the organisation whose caveat it broke
 	officers  map[string]*liaison.Officer // by id
 	given     map[givenKey]bool           // (product, version, from, to) counted
 	prios     []*liaison.ThreatPriority
@@ -149,7 +153,7 @@ func Build(ev *Evidence, cfg Config) (*Model, error) {
 	m := &Model{cfg: cfg, home: ev.HomeOrg, orgs: map[string]*liaison.Organisation{}, ags: ev.Agreements,
 		multi: map[string]bool{}, seenX: make(map[string]struct{}, len(ev.Exchanges)), products: make(map[string]*product, len(ev.Exchanges)),
 		rfis: ev.RFIs, answered: map[[3]string]*liaison.RFI{}, ratings: map[[2]string]*rating{}, seen: map[string]bool{},
-		officers: map[string]*liaison.Officer{}, given: make(map[givenKey]bool, len(ev.Exchanges)), prios: ev.Priorities,
+		victims: map[string]string{}, officers: map[string]*liaison.Officer{}, given: make(map[givenKey]bool, len(ev.Exchanges)), prios: ev.Priorities,
 		coverage: map[string][]*liaison.Coverage{}, ledger: l, trust: engine}
 	var hubs []string
 	for _, o := range ev.Organisations {
@@ -217,18 +221,18 @@ func Build(ev *Evidence, cfg Config) (*Model, error) {
 		evs = append(evs, fevs...)
 	}
 	for _, b := range ev.Breaches {
-		bevs, err := m.breach(b)
+		bevs, err := m.breach(b, ev.Originators[b.ProductID])
 		if err != nil {
 			return nil, err
 		}
 		evs = append(evs, bevs...)
 	}
 	tc := cfg.Trust
-	asked := map[[3]string]bool{}
+	asked := map[[4]string]bool{}
 	for _, r := range ev.Releases {
-		// One request per product, third party and requester counts:
-		// asking again earns nothing more.
-		k := [3]string{r.ProductID, r.ToOrg, r.RequesterOrg}
+		// One request per product, third party, requester and
+		// originator asked counts: asking again earns nothing more.
+		k := [4]string{r.ProductID, r.ToOrg, r.RequesterOrg, r.OriginatorOrg}
 		if r.OriginatorOrg == r.RequesterOrg || asked[k] {
 			continue
 		}
@@ -330,18 +334,11 @@ func (m *Model) exchange(x *liaison.Exchange, evs *[]trust.Evidence) (le ledger.
 	return le, true, nil
 }
 
-// victim returns the organisation whose caveat a breach broke: the
-// product's originator, or, when the product is unknown, the
-// organisation of the officer who reported it.
-func (m *Model) victim(b *liaison.Breach) string {
-	if v := m.originator(b.ProductID); v != "" {
-		return v
-	}
-	if o := m.officers[b.ReportedBy]; o != nil {
-		return o.OrgID
-	}
-	return ""
-}
+// victim returns the organisation whose caveat a breach broke, as
+// settled when the breach was added: the product's originator, or, when
+// the product is unknown, the organisation of the officer who reported
+// it.
+func (m *Model) victim(b *liaison.Breach) string { return m.victims[b.ID] }
 
 // originator returns the originator of a product the models know, or "".
 func (m *Model) originator(productID string) string {
@@ -394,11 +391,21 @@ func (m *Model) feedbackEvidence(f *liaison.Feedback) ([]trust.Evidence, error) 
 }
 
 // breach indexes b and returns its trust evidence: of the organisation
-// whose caveat was broken in the one that broke it.
-func (m *Model) breach(b *liaison.Breach) ([]trust.Evidence, error) {
+// whose caveat was broken (originator, the product's, when known) in the
+// one that broke it.
+func (m *Model) breach(b *liaison.Breach, originator string) ([]trust.Evidence, error) {
 	m.seen[b.ID] = true
 	m.breaches = append(m.breaches, b)
-	victim := m.victim(b)
+	if originator == "" {
+		originator = m.originator(b.ProductID)
+	}
+	if originator == "" {
+		if o := m.officers[b.ReportedBy]; o != nil {
+			originator = o.OrgID
+		}
+	}
+	m.victims[b.ID] = originator
+	victim := originator
 	if victim == "" || victim == b.OrgID {
 		return nil, nil
 	}
@@ -522,15 +529,16 @@ func (m *Model) AddInteraction(i *liaison.Interaction) error {
 	return m.addEvidence(evs)
 }
 
-// AddBreach adds a breach recorded since the model was built; one it
-// holds already is ignored.
-func (m *Model) AddBreach(b *liaison.Breach) error {
+// AddBreach adds a breach recorded since the model was built, of a
+// product by originator (empty when the product is unknown); one it holds
+// already is ignored.
+func (m *Model) AddBreach(b *liaison.Breach, originator string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.seen[b.ID] {
 		return nil
 	}
-	evs, err := m.breach(b)
+	evs, err := m.breach(b, originator)
 	if err != nil {
 		return err
 	}

@@ -357,8 +357,10 @@ func (m *Model) Typology(q TypologyQuery, now time.Time) (*TypologyReport, error
 		rel := Relationship{Typology: m.ledger.Classify(p[0], p[1], at)}
 		var hist []ledger.ClassPeriod
 		for _, h := range m.ledger.History(p[0], p[1]) {
-			if h.Typology.Window.To.After(at.Add(time.Microsecond)) && !h.Typology.Window.From.Before(at) {
-				break // a period that begins after at
+			// Looking back, only the periods complete by then: the one
+			// under way would be judged on later data.
+			if !q.At.IsZero() && h.Typology.Window.To.After(at.Add(time.Microsecond)) {
+				break
 			}
 			hist = append(hist, h)
 			if h.Change != nil {

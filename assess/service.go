@@ -145,7 +145,8 @@ type ValuedExchange struct {
 // (default: the home organisation) and B, or between A and everyone it
 // exchanged with or met when B is empty, or of every relationship the
 // node knows when All is set; as of At (zero: now). History adds the
-// class quarter by quarter and when it changed.
+// class quarter by quarter and when it changed: with At set, the quarters
+// complete by then.
 type TypologyQuery struct {
 	A       string    `json:"a,omitempty"`
 	B       string    `json:"b,omitempty"`

@@ -104,12 +104,13 @@ func (m *models) still(ctx context.Context, tx liaison.Tx) bool {
 
 // neutralActions change no evidence the models weigh: the chain may move
 // by them without the models changing. So does every refused act
-// (recorded with allowed false). An import (objects.import) is not
-// neutral: a report a partner gave, or one naming a foreign originator,
-// is held as disseminated to the home organisation, so it rebuilds.
+// (recorded with allowed false). An import's batch (objects.import) is:
+// every product an import creates is recorded by a product.import of its
+// own, which catchUp takes in like a dissemination (a report a partner
+// gave is held as disseminated to the home organisation).
 var neutralActions = map[string]bool{
 	"product.read": true, "product.list": true, "product.create": true, "product.derive": true, "product.version": true,
-	"object.withdraw": true, "dissemination.refused": true,
+	"object.withdraw": true, "objects.import": true, "dissemination.refused": true,
 	"audit.read": true, "token.issue": true, "release.approve": true, "release.deny": true,
 }
 
@@ -194,7 +195,11 @@ func catchUp(ctx context.Context, tx liaison.Tx, model *assess.Model, seq, head 
 			return false, err
 		}
 		for _, b := range bs {
-			if err := model.AddBreach(b); err != nil {
+			originator, err := originatorOf(ctx, tx, b.ProductID)
+			if err != nil {
+				return false, err
+			}
+			if err := model.AddBreach(b, originator); err != nil {
 				return false, err
 			}
 		}
@@ -252,7 +257,29 @@ func loadEvidence(ctx context.Context, tx liaison.Tx) (*assess.Evidence, error) 
 	if ev.Coverage, err = tx.Coverage(ctx, ""); err != nil {
 		return nil, err
 	}
+	ev.Originators = map[string]string{}
+	for _, b := range ev.Breaches {
+		if ev.Originators[b.ProductID], err = originatorOf(ctx, tx, b.ProductID); err != nil {
+			return nil, err
+		}
+	}
 	return ev, nil
+}
+
+// originatorOf returns the originator of a product, "" when there is no
+// such product (a breach may name none).
+func originatorOf(ctx context.Context, tx liaison.Tx, productID string) (string, error) {
+	if productID == "" {
+		return "", nil
+	}
+	p, err := tx.Product(ctx, productID, 0)
+	if liaison.ErrorCode(err) == liaison.ENOTFOUND {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return p.OriginatorOrg, nil
 }
 
 // assessing checks that the caller is an officer of the home organisation
@@ -311,7 +338,11 @@ func (s *session) Ledger(ctx context.Context, q assess.LedgerQuery) (*assess.Led
 	if err != nil {
 		return nil, err
 	}
-	if err := s.perspective(ctx, "the ledger", q.A); err != nil {
+	network := ""
+	if q.Network {
+		network = "the whole network"
+	}
+	if err := s.perspective(ctx, "the ledger", q.A, network); err != nil {
 		return nil, err
 	}
 	return m.Ledger(q, now)
@@ -334,8 +365,8 @@ func (s *session) Typology(ctx context.Context, q assess.TypologyQuery) (*assess
 }
 
 // WhoCan implements assess.Service. Analysts ask for the home
-// organisation and see the ranking without the trust figures, which are
-// for liaison officers.
+// organisation and see the ranking without the trust figure or the score
+// (from which trust could be worked out), which are for liaison officers.
 func (s *session) WhoCan(ctx context.Context, q assess.WhoCanQuery) (*assess.WhoCanReport, error) {
 	m, now, err := s.assessing(ctx, "asking who can help", askRoles...)
 	if err != nil {
@@ -350,7 +381,9 @@ func (s *session) WhoCan(ctx context.Context, q assess.WhoCanQuery) (*assess.Who
 	}
 	for i := range r.Partners {
 		p := &r.Partners[i]
-		p.Trust = 0
+		// The score is coverage × trust × scope: it would give the
+		// trust away. The order stays.
+		p.Trust, p.Score = 0, 0
 		var why []string
 		for _, w := range p.Why {
 			if !strings.HasPrefix(w, "trust ") && !strings.Contains(w, "the trust of") {

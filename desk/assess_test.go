@@ -13,8 +13,7 @@ import (
 	"github.com/liaison-dev/liaison/stix"
 )
 
-// reports reads every assessment a liaison officer of the home
-// organisation asks for most.
+// reports reads every assessment the home administrator may ask for.
 func reports(t *testing.T, s liaison.Service) []any {
 	t.Helper()
 	ctx := context.Background()
@@ -24,7 +23,7 @@ func reports(t *testing.T, s liaison.Service) []any {
 	must(t, err)
 	l, err := a.Ledger(ctx, assess.LedgerQuery{Months: true, Network: true, Explain: true})
 	must(t, err)
-	ty, err := a.Typology(ctx, assess.TypologyQuery{History: true, At: at})
+	ty, err := a.Typology(ctx, assess.TypologyQuery{All: true, History: true, At: at})
 	must(t, err)
 	w, err := a.Warnings(ctx, assess.WarningQuery{At: at, Explain: true})
 	must(t, err)
@@ -34,49 +33,73 @@ func reports(t *testing.T, s liaison.Service) []any {
 }
 
 // TestAssessmentsFollowTheActs checks that the models a desk keeps, brought
-// up to date act by act, answer as models built afresh from the store do,
-// and that they see each act.
+// up to date act by act, answer after each act as models built afresh
+// from the store do, and that they see each act.
 func TestAssessmentsFollowTheActs(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	p := f.write(t, "SECRET UE", "counter-terrorism")
 	_, err := f.home.Disseminate(ctx, liaison.DisseminationOrder{ProductID: p.ID, To: "de-bfv"})
 	must(t, err)
-	before := reports(t, f.home) // builds the models
-
-	// Acts the models take in incrementally, and neutral ones.
-	q, err := f.partner.CreateProduct(ctx, liaison.ProductDraft{Title: "Warning: courier network", Body: "…",
-		Topics: []string{"counter-terrorism"}, Marking: "SECRET UE", Reliability: "A", Credibility: "1"})
-	must(t, err)
-	_, err = f.partner.Disseminate(ctx, liaison.DisseminationOrder{ProductID: q.ID, To: "nl-aivd"})
-	must(t, err)
-	_, err = f.home.Product(ctx, q.ID, 0)
-	must(t, err)
-	must(t, f.home.CreateFeedback(ctx, &liaison.Feedback{ProductID: q.ID, Value: 5, Flags: []string{"corroborated"}}))
-	must(t, f.partner.CreateFeedback(ctx, &liaison.Feedback{ProductID: p.ID, Value: 1}))
-	must(t, f.home.CreateInteraction(ctx, &liaison.Interaction{Kind: "meeting", Orgs: []string{"nl-aivd", "de-bfv"},
-		Officers: []string{"nl.liaison", "de.liaison"}, Date: t0, DurationMinutes: 90, Tone: 2}))
-	must(t, f.home.RecordBreach(ctx, &liaison.Breach{ProductID: p.ID, OrgID: "de-bfv", Caveat: "ORCON",
-		Description: "passed on to a ministry", At: t0}))
-	// A report the BfV gave by import is held as disseminated to the home
-	// organisation.
-	importRaw(t, f, whoami(t, f.admin), desk.ImportOptions{Origin: "de-bfv"}, bundleObject(t, report(1, stix.TLPGreen, "identity--6b0e2a62-0000-4000-9000-000000000001")))
-	// Neutral and refused acts.
-	_, err = f.partner.SetThreatPriorities(ctx, "nl-aivd", []liaison.ThreatPriority{{Topic: "cyber", Rank: 1}})
-	wantCode(t, err, liaison.EFORBIDDEN)
-	_, err = f.home.SetThreatPriorities(ctx, "nl-aivd", []liaison.ThreatPriority{{Topic: "cyber", Rank: 1}, {Topic: "russia", Rank: 2}})
-	must(t, err)
-	after := reports(t, f.home)
-	if cmp.Equal(before, after) {
-		t.Fatal("the assessments did not change after the acts")
+	first := reports(t, f.admin) // builds the models
+	me := whoami(t, f.admin)
+	var q *liaison.Product
+	acts := []struct {
+		name string
+		do   func() error
+	}{
+		{"a partner's warning, disseminated", func() error {
+			q, err = f.partner.CreateProduct(ctx, liaison.ProductDraft{Title: "Warning: courier network", Body: "…",
+				Topics: []string{"counter-terrorism"}, Marking: "SECRET UE", Reliability: "A", Credibility: "1"})
+			if err != nil {
+				return err
+			}
+			_, err = f.partner.Disseminate(ctx, liaison.DisseminationOrder{ProductID: q.ID, To: "nl-aivd"})
+			return err
+		}},
+		{"a read", func() error { _, err := f.home.Product(ctx, q.ID, 0); return err }},
+		{"feedback", func() error {
+			return f.home.CreateFeedback(ctx, &liaison.Feedback{ProductID: q.ID, Value: 5, Flags: []string{"corroborated"}})
+		}},
+		{"the partner's feedback", func() error { return f.partner.CreateFeedback(ctx, &liaison.Feedback{ProductID: p.ID, Value: 1}) }},
+		{"a meeting", func() error {
+			return f.home.CreateInteraction(ctx, &liaison.Interaction{Kind: "meeting", Orgs: []string{"nl-aivd", "de-bfv"},
+				Officers: []string{"nl.liaison", "de.liaison"}, Date: t0, DurationMinutes: 90, Tone: 2})
+		}},
+		{"a breach", func() error {
+			return f.home.RecordBreach(ctx, &liaison.Breach{ProductID: p.ID, OrgID: "de-bfv", Caveat: "ORCON",
+				Description: "passed on to a ministry", At: t0})
+		}},
+		{"a report the BfV gave, by import", func() error {
+			_, rep := importRaw(t, f, whoami(t, f.admin), desk.ImportOptions{Origin: "de-bfv"},
+				bundleObject(t, report(1, stix.TLPGreen, "identity--6b0e2a62-0000-4000-9000-000000000001")))
+			if rep.Products != 1 {
+				t.Fatalf("import: %+v", rep)
+			}
+			return nil
+		}},
+		{"a refused act", func() error {
+			_, err := f.partner.SetThreatPriorities(ctx, "nl-aivd", []liaison.ThreatPriority{{Topic: "cyber", Rank: 1}})
+			wantCode(t, err, liaison.EFORBIDDEN)
+			return nil
+		}},
+		{"priorities set", func() error {
+			_, err := f.home.SetThreatPriorities(ctx, "nl-aivd", []liaison.ThreatPriority{{Topic: "cyber", Rank: 1}, {Topic: "russia", Rank: 2}})
+			return err
+		}},
 	}
-
-	fresh := desk.New(desk.Config{Store: f.store, Marks: marking.DefaultRegistry()})
-	me, err := f.home.Whoami(ctx)
-	must(t, err)
-	rebuilt := reports(t, fresh.As(me))
-	if diff := cmp.Diff(rebuilt, after); diff != "" {
-		t.Errorf("incremental models differ from models rebuilt from the store (-rebuilt +incremental):\n%s", diff)
+	var last []any
+	for _, act := range acts {
+		must(t, act.do())
+		got := reports(t, f.admin)
+		fresh := desk.New(desk.Config{Store: f.store, Marks: marking.DefaultRegistry()})
+		if diff := cmp.Diff(reports(t, fresh.As(me)), got); diff != "" {
+			t.Fatalf("after %s, the models kept differ from models rebuilt from the store (-rebuilt +kept):\n%s", act.name, diff)
+		}
+		last = got
+	}
+	if cmp.Equal(first, last) {
+		t.Fatal("the assessments did not change after the acts")
 	}
 }
 

@@ -479,7 +479,11 @@ func whoCanTable(w io.Writer, r *assess.WhoCanReport, explain bool) {
 		if p.AgreementID == "" {
 			scope += " (no agreement)"
 		}
-		b := block{cells: []string{strconv.Itoa(i + 1), p.OrgID, fixed(p.Score), fixed(p.Coverage), fixed(p.Trust), scope}}
+		score, trust := fixed(p.Score), fixed(p.Trust)
+		if p.Score == 0 && p.Trust == 0 {
+			score, trust = "-", "-" // withheld from analysts
+		}
+		b := block{cells: []string{strconv.Itoa(i + 1), p.OrgID, score, fixed(p.Coverage), trust, scope}}
 		if explain {
 			b.under = p.Why
 		} else {

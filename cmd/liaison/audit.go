@@ -18,7 +18,8 @@ const codeAuditBroken = "audit_broken"
 func (a *app) auditCommand() *cobra.Command {
 	cmd := group("audit", "Read and verify the tamper-evident audit chain",
 		`Every act on a node, allowed or refused, is an event in a hash-linked audit
-chain. Admins and auditors may read it and verify that it is intact.`)
+chain. The home organisation's admins and auditors may read it and verify
+that it is intact.`)
 	cmd.AddCommand(a.auditVerifyCommand(), a.auditLogCommand())
 	return cmd
 }
