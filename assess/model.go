@@ -465,9 +465,8 @@ func (m *Model) interaction(i *liaison.Interaction) ([]trust.Evidence, error) {
 
 // AddExchange adds a dissemination made since the model was built; one
 // it holds already is ignored.
-func (m *Model) AddExchange(x *liaison.Exchange) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (b *Batch) AddExchange(x *liaison.Exchange) error {
+	m := b.m
 	if _, ok := m.seenX[x.ID]; ok {
 		return nil
 	}
@@ -486,9 +485,8 @@ func (m *Model) AddExchange(x *liaison.Exchange) error {
 // AddFeedback adds a rating given since the model was built (one it
 // holds already is ignored): the value of the exchanges that brought the
 // product to the rater changes, and the rater's trust in the originator.
-func (m *Model) AddFeedback(f *liaison.Feedback) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (b *Batch) AddFeedback(f *liaison.Feedback) error {
+	m := b.m
 	if m.seen[f.ID] {
 		return nil
 	}
@@ -516,9 +514,8 @@ func (m *Model) AddFeedback(f *liaison.Feedback) error {
 
 // AddInteraction adds a contact recorded since the model was built; one
 // it holds already is ignored.
-func (m *Model) AddInteraction(i *liaison.Interaction) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (b *Batch) AddInteraction(i *liaison.Interaction) error {
+	m := b.m
 	if m.seen[i.ID] {
 		return nil
 	}
@@ -532,9 +529,8 @@ func (m *Model) AddInteraction(i *liaison.Interaction) error {
 // AddBreach adds a breach recorded since the model was built, of a
 // product by originator (empty when the product is unknown); one it holds
 // already is ignored.
-func (m *Model) AddBreach(b *liaison.Breach, originator string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (bt *Batch) AddBreach(b *liaison.Breach, originator string) error {
+	m := bt.m
 	if m.seen[b.ID] {
 		return nil
 	}
@@ -547,14 +543,53 @@ func (m *Model) AddBreach(b *liaison.Breach, originator string) error {
 
 // SetThreat replaces the threat priorities and coverage the model
 // weighs, as set since it was built.
-func (m *Model) SetThreat(ps []*liaison.ThreatPriority, cs []*liaison.Coverage) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+func (b *Batch) SetThreat(ps []*liaison.ThreatPriority, cs []*liaison.Coverage) {
+	m := b.m
 	m.prios = ps
 	m.coverage = map[string][]*liaison.Coverage{}
 	for _, c := range cs {
 		m.coverage[c.OrgID] = append(m.coverage[c.OrgID], c)
 	}
+}
+
+// Batch changes a model under its write lock (see Model.Batch): its
+// methods take in records made since the model was built, each updating
+// only the scores it affects.
+type Batch struct{ m *Model }
+
+// Batch runs fn with the model locked for writing, so that queries see
+// all of the changes fn makes or none of them.
+func (m *Model) Batch(fn func(b *Batch) error) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return fn(&Batch{m})
+}
+
+// AddExchange adds one dissemination made since the model was built; see
+// Batch.AddExchange.
+func (m *Model) AddExchange(x *liaison.Exchange) error {
+	return m.Batch(func(b *Batch) error { return b.AddExchange(x) })
+}
+
+// AddFeedback adds one rating; see Batch.AddFeedback.
+func (m *Model) AddFeedback(f *liaison.Feedback) error {
+	return m.Batch(func(b *Batch) error { return b.AddFeedback(f) })
+}
+
+// AddInteraction adds one contact; see Batch.AddInteraction.
+func (m *Model) AddInteraction(i *liaison.Interaction) error {
+	return m.Batch(func(b *Batch) error { return b.AddInteraction(i) })
+}
+
+// AddBreach adds one breach; see Batch.AddBreach.
+func (m *Model) AddBreach(br *liaison.Breach, originator string) error {
+	return m.Batch(func(b *Batch) error { return b.AddBreach(br, originator) })
+}
+
+// SetThreat replaces the threat priorities and coverage; see
+// Batch.SetThreat.
+func (m *Model) SetThreat(ps []*liaison.ThreatPriority, cs []*liaison.Coverage) {
+	_ = m.Batch(func(b *Batch) error { b.SetThreat(ps, cs); return nil })
 }
 
 // addEvidence adds trust evidence one item at a time (AddAll would check

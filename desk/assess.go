@@ -147,64 +147,68 @@ func catchUp(ctx context.Context, tx liaison.Tx, model *assess.Model, seq, head 
 	if err != nil || rebuild {
 		return false, err
 	}
-	if threatSet {
-		ps, err := tx.ThreatPriorities(ctx, "")
-		if err != nil {
-			return false, err
+	// One batch: a query sees the whole catch-up or none of it.
+	err = model.Batch(func(b *assess.Batch) error {
+		if threatSet {
+			ps, err := tx.ThreatPriorities(ctx, "")
+			if err != nil {
+				return err
+			}
+			cs, err := tx.Coverage(ctx, "")
+			if err != nil {
+				return err
+			}
+			b.SetThreat(ps, cs)
 		}
-		cs, err := tx.Coverage(ctx, "")
-		if err != nil {
-			return false, err
-		}
-		model.SetThreat(ps, cs)
-	}
-	// Exchanges first: feedback and breaches look up the product's
-	// originator among them.
-	for _, p := range compact(products) {
-		if err := tx.ScanExchanges(ctx, p, model.AddExchange); err != nil {
-			return false, err
-		}
-	}
-	for _, p := range compact(rated) {
-		fs, err := tx.Feedback(ctx, liaison.ListFilter{ProductID: p})
-		if err != nil {
-			return false, err
-		}
-		for _, f := range fs {
-			if err := model.AddFeedback(f); err != nil {
-				return false, err
+		// Exchanges first: feedback and breaches look up the product's
+		// originator among them.
+		for _, p := range compact(products) {
+			if err := tx.ScanExchanges(ctx, p, b.AddExchange); err != nil {
+				return err
 			}
 		}
-	}
-	for id, org := range interactions {
-		is, err := tx.Interactions(ctx, liaison.ListFilter{OrgID: org})
-		if err != nil {
-			return false, err
-		}
-		for _, i := range is {
-			if i.ID == id {
-				if err := model.AddInteraction(i); err != nil {
-					return false, err
+		for _, p := range compact(rated) {
+			fs, err := tx.Feedback(ctx, liaison.ListFilter{ProductID: p})
+			if err != nil {
+				return err
+			}
+			for _, f := range fs {
+				if err := b.AddFeedback(f); err != nil {
+					return err
 				}
 			}
 		}
-	}
-	for _, org := range compact(breachers) {
-		bs, err := tx.Breaches(ctx, liaison.ListFilter{OrgID: org})
-		if err != nil {
-			return false, err
-		}
-		for _, b := range bs {
-			originator, err := originatorOf(ctx, tx, b.ProductID)
+		for id, org := range interactions {
+			is, err := tx.Interactions(ctx, liaison.ListFilter{OrgID: org})
 			if err != nil {
-				return false, err
+				return err
 			}
-			if err := model.AddBreach(b, originator); err != nil {
-				return false, err
+			for _, i := range is {
+				if i.ID == id {
+					if err := b.AddInteraction(i); err != nil {
+						return err
+					}
+				}
 			}
 		}
-	}
-	return true, nil
+		for _, org := range compact(breachers) {
+			bs, err := tx.Breaches(ctx, liaison.ListFilter{OrgID: org})
+			if err != nil {
+				return err
+			}
+			for _, br := range bs {
+				originator, err := originatorOf(ctx, tx, br.ProductID)
+				if err != nil {
+					return err
+				}
+				if err := b.AddBreach(br, originator); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return err == nil, err
 }
 
 // compact returns xs sorted, without duplicates.
