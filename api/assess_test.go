@@ -272,3 +272,32 @@ func TestParamsLeavesOutDefaults(t *testing.T) {
 	}()
 	params("u", uint(3))
 }
+
+// FuzzAssessQuery checks that no query string makes an assessment route
+// fail as a fault: every answer is 200 or a 4xx in the API's error format.
+func FuzzAssessQuery(f *testing.F) {
+	routes := []string{"trust", "ledger", "typology", "whocan", "alignment", "warnings"}
+	for _, seed := range []string{"", "explain=true", "at=2026-01-31T09:00:00Z", "at=0000-01-01T00:00:00Z", "lopsided_ratio=NaN",
+		"topic=russia&asker=de-bfv", "from=9999-12-31T23:59:59Z&to=0001-01-01T00:00:00Z", "explain", "a=%zz", "b=nl-aivd&b=x"} {
+		for i := range routes {
+			f.Add(i, seed)
+		}
+	}
+	f.Fuzz(func(t *testing.T, route int, raw string) {
+		if route < 0 || len(raw) > 2048 {
+			return
+		}
+		fx := newFixture(t, 0)
+		path := "/api/v1/" + routes[route%len(routes)] + "?" + raw
+		if strings.IndexFunc(raw, func(r rune) bool { return r <= ' ' || r == 0x7f || r == '#' || r > 0x7e }) >= 0 {
+			return // not a request line a client can send: the HTTP server answers it, not the API
+		}
+		resp, b := fx.request(t, http.MethodGet, path, adminToken, "", "")
+		if resp.StatusCode >= 500 {
+			t.Fatalf("GET %s: %d\n%s", path, resp.StatusCode, b)
+		}
+		if !json.Valid(b) {
+			t.Fatalf("GET %s: the answer is not JSON: %s", path, b)
+		}
+	})
+}

@@ -199,6 +199,11 @@ func parseQueryTime(name, s string) (time.Time, error) {
 		}
 		return time.Time{}, liaison.Errorf(liaison.EINVALID, "query parameter %s: %q is not an RFC 3339 time such as 2026-01-31T09:00:00Z%s", name, s, hint)
 	}
+	// Answers reach a year or two either side of the time asked, and
+	// must stay within what a timestamp can encode.
+	if t.Year() < 1900 || t.Year() >= 9000 {
+		return time.Time{}, liaison.Errorf(liaison.EINVALID, "query parameter %s: %s is not between 1900 and 9000", name, s)
+	}
 	return t, nil
 }
 
