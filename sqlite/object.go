@@ -236,58 +236,65 @@ const supersededChunk = 32
 // qMarkSuperseded marks superseded the versions of some objects that have
 // a later one: a later version of the same spec version, or any version
 // of a later spec version.
-var qMarkSuperseded = func() (qs [supersededChunk + 1]string) {
-	for n := 1; n <= supersededChunk; n++ {
-		qs[n] = prep(`UPDATE objects SET superseded = 1 WHERE id IN (?` + strings.Repeat(", ?", n-1) + `)
-			AND superseded = 0 AND EXISTS (SELECT 1 FROM objects n WHERE n.id = objects.id
-			AND (n.spec_version > objects.spec_version OR n.spec_version = objects.spec_version AND n.version > objects.version))`)
-	}
-	return qs
-}()
+var qMarkSuperseded = idLists(supersededChunk, `UPDATE objects SET superseded = 1 WHERE id IN (%s)
+	AND superseded = 0 AND EXISTS (SELECT 1 FROM objects n WHERE n.id = objects.id
+	AND (n.spec_version > objects.spec_version OR n.spec_version = objects.spec_version AND n.version > objects.version))`)
 
 // qHeldIDs returns which of some object ids the node holds a version of:
 // an index-only lookup, where marking versions superseded reads each row.
-var qHeldIDs = func() (qs [supersededChunk + 1]string) {
-	for n := 1; n <= supersededChunk; n++ {
-		qs[n] = prep(`SELECT DISTINCT id FROM objects WHERE id IN (?` + strings.Repeat(", ?", n-1) + `)`)
+var qHeldIDs = idLists(supersededChunk, `SELECT DISTINCT id FROM objects WHERE id IN (%s)`)
+
+// idLists prepares query for every length of its list of ids from 1 to
+// most: qs[n] has n placeholders where query has %s.
+func idLists(most int, query string) []string {
+	qs := make([]string, most+1)
+	for n := 1; n <= most; n++ {
+		qs[n] = prep(fmt.Sprintf(query, "?"+strings.Repeat(", ?", n-1)))
 	}
 	return qs
-}()
+}
+
+// byChunks calls fn with ids in chunks of at most size, as a statement's
+// arguments (reused from one call to the next).
+func byChunks(ids []string, size int, fn func(args []any) error) error {
+	args := make([]any, 0, size)
+	for start := 0; start < len(ids); start += size {
+		args = args[:0]
+		for _, id := range ids[start:min(start+size, len(ids))] {
+			args = append(args, id)
+		}
+		if err := fn(args); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // heldIDs returns the ids of objs of which the node holds a version
 // already, before objs are stored.
 func (tx *Tx) heldIDs(ctx context.Context, objs []*liaison.Object) (map[string]bool, error) {
+	ids := make([]string, len(objs))
+	for i, o := range objs {
+		ids[i] = o.ID
+	}
 	held := make(map[string]bool)
-	ids := make([]any, 0, supersededChunk)
-	flush := func() error {
-		if len(ids) == 0 {
-			return nil
-		}
-		rows, err := tx.query(ctx, qHeldIDs[len(ids)], ids...)
+	err := byChunks(ids, supersededChunk, func(args []any) error {
+		rows, err := tx.query(ctx, qHeldIDs[len(args)], args...)
 		if err != nil {
-			return fmt.Errorf("sqlite: look up held objects: %w", err)
+			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var id string
 			if err := rows.Scan(&id); err != nil {
-				return fmt.Errorf("sqlite: look up held objects: %w", err)
+				return err
 			}
 			held[id] = true
 		}
-		ids = ids[:0]
 		return rows.Err()
-	}
-	for _, o := range objs {
-		ids = append(ids, o.ID)
-		if len(ids) == supersededChunk {
-			if err := flush(); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if err := flush(); err != nil {
-		return nil, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: look up held objects: %w", err)
 	}
 	return held, nil
 }
@@ -304,32 +311,20 @@ func (tx *Tx) markSuperseded(ctx context.Context, objs []*liaison.Object, stored
 			given[o.ID]++
 		}
 	}
-	ids := make([]any, 0, supersededChunk)
-	flush := func() error {
-		if len(ids) == 0 {
-			return nil
-		}
-		if _, err := tx.exec(ctx, qMarkSuperseded[len(ids)], ids...); err != nil {
-			return fmt.Errorf("sqlite: mark superseded versions: %w", err)
-		}
-		ids = ids[:0]
-		return nil
-	}
-	for i, o := range objs {
-		if !stored[i] || !held[o.ID] && given[o.ID] < 2 {
-			continue
-		}
-		// An object given more than once is marked once.
-		given[o.ID] = 0
-		held[o.ID] = false
-		ids = append(ids, o.ID)
-		if len(ids) == supersededChunk {
-			if err := flush(); err != nil {
-				return err
-			}
+	var ids []string
+	for id, n := range given {
+		if held[id] || n > 1 {
+			ids = append(ids, id)
 		}
 	}
-	return flush()
+	err := byChunks(ids, supersededChunk, func(args []any) error {
+		_, err := tx.exec(ctx, qMarkSuperseded[len(args)], args...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: mark superseded versions: %w", err)
+	}
+	return nil
 }
 
 // insertChunk runs qInsertObjects and marks stored the versions it
@@ -447,32 +442,24 @@ func (tx *Tx) SetSharedThrough(ctx context.Context, orgID string, at time.Time) 
 // LatestObjects returns the newest version held of each id; see liaison.Tx.
 func (tx *Tx) LatestObjects(ctx context.Context, ids []string) ([]*liaison.Object, error) {
 	out := make([]*liaison.Object, 0, len(ids))
-	args := make([]any, 0, maxLatest)
 	ps := newPageScanner(false, false, len(ids))
-	for start := 0; start < len(ids); start += maxLatest {
-		chunk := ids[start:min(start+maxLatest, len(ids))]
-		args = args[:0]
-		for _, id := range chunk {
-			args = append(args, id)
-		}
-		rows, err := tx.query(ctx, qLatestObjects[len(chunk)], args...)
+	err := byChunks(ids, maxLatest, func(args []any) error {
+		rows, err := tx.query(ctx, qLatestObjects[len(args)], args...)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: latest objects: %w", err)
+			return err
 		}
+		defer rows.Close()
 		for rows.Next() {
 			o, err := ps.scan(rows)
 			if err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("sqlite: latest objects: %w", err)
+				return err
 			}
 			out = append(out, o)
 		}
-		if err := rows.Close(); err != nil {
-			return nil, fmt.Errorf("sqlite: latest objects: %w", err)
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("sqlite: latest objects: %w", err)
-		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: latest objects: %w", err)
 	}
 	return out, nil
 }
@@ -482,14 +469,9 @@ const maxLatest = 8
 
 // qLatestObjects[n] returns the newest unwithdrawn version of each of n
 // ids (by modified, then spec version).
-var qLatestObjects = func() (qs [maxLatest + 1]string) {
-	for n := 1; n <= maxLatest; n++ {
-		qs[n] = prep(`SELECT ` + objectMeta + ` FROM objects o WHERE o.id IN (?` + strings.Repeat(", ?", n-1) + `)
-			AND o.withdrawn IS NULL AND NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.withdrawn IS NULL
-			AND (n.version > o.version OR n.version = o.version AND n.spec_version > o.spec_version))`)
-	}
-	return qs
-}()
+var qLatestObjects = idLists(maxLatest, `SELECT `+objectMeta+` FROM objects o WHERE o.id IN (%s)
+	AND o.withdrawn IS NULL AND NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.withdrawn IS NULL
+	AND (n.version > o.version OR n.version = o.version AND n.spec_version > o.spec_version))`)
 
 // ProductObject returns the STIX form of a product version; see liaison.Tx.
 func (tx *Tx) ProductObject(ctx context.Context, productID string, version int) (*liaison.Object, error) {
