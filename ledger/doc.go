@@ -7,7 +7,8 @@
 // ranks services by their prominence in the exchange network.
 //
 // The package is pure: no I/O, no clock, no global state, and no import of
-// other liaison packages. Its inputs are its own small types — Exchange (a
+// other liaison packages but marking (for the common classification
+// ranks, a pure leaf package). Its inputs are its own small types — Exchange (a
 // dissemination as an exchange), Interaction (contact between services),
 // Agreement (parties and period) — which the caller converts from store
 // records. Outputs are JSON-ready (snake_case tags) and never hold NaN or

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/liaison-dev/liaison/marking"
 )
 
 // Errors the ledger returns, wrapped with context: test with errors.Is.
@@ -16,15 +18,6 @@ var (
 	ErrDuplicate = errors.New("ledger: duplicate exchange id")
 	// ErrNotFound: no exchange with that ID is held.
 	ErrNotFound = errors.New("ledger: exchange not found")
-)
-
-// Ranks on the common classification scale (as in package marking).
-const (
-	RankUnclassified = 0
-	RankRestricted   = 1
-	RankConfidential = 2
-	RankSecret       = 3
-	RankTopSecret    = 4
 )
 
 // Exchange is one dissemination seen as an exchange: From gave To one
@@ -46,8 +39,8 @@ type Exchange struct {
 	AgreementID  string    `json:"agreement_id,omitempty"`
 	Multilateral bool      `json:"multilateral"`
 	At           time.Time `json:"at"`
-	// Rank is the classification on the common scale, RankUnclassified
-	// (0) to RankTopSecret (4).
+	// Rank is the classification on the common scale,
+	// marking.RankUnclassified (0) to marking.RankTopSecret (4).
 	Rank int `json:"rank"`
 	// Grading is the Admiralty code: source reliability A–F then
 	// information credibility 1–6, e.g. "B2"; empty when not graded.
@@ -77,7 +70,7 @@ func (e Exchange) Validate() error {
 		return fmt.Errorf("%w: exchange %q: %s cannot give to itself", ErrInvalid, e.ID, e.From)
 	case e.At.IsZero():
 		return fmt.Errorf("%w: exchange %q: a time is required", ErrInvalid, e.ID)
-	case e.Rank < RankUnclassified || e.Rank > RankTopSecret:
+	case e.Rank < marking.RankUnclassified || e.Rank > marking.RankTopSecret:
 		return fmt.Errorf("%w: exchange %q: rank %d is not between 0 and 4", ErrInvalid, e.ID, e.Rank)
 	case e.Feedback != nil && !(*e.Feedback >= 0 && *e.Feedback <= 5):
 		return fmt.Errorf("%w: exchange %q: feedback %v is not between 0 and 5", ErrInvalid, e.ID, *e.Feedback)

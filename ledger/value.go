@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/liaison-dev/liaison/marking"
 )
 
 // Factor is one multiplier of an exchange's value, named so that an
@@ -111,13 +113,13 @@ func (c Config) Validate() error {
 // rankName names rank r (0–4) on the common scale.
 func rankName(r int) string {
 	switch r {
-	case RankUnclassified:
+	case marking.RankUnclassified:
 		return "unclassified"
-	case RankRestricted:
+	case marking.RankRestricted:
 		return "restricted"
-	case RankConfidential:
+	case marking.RankConfidential:
 		return "confidential"
-	case RankSecret:
+	case marking.RankSecret:
 		return "secret"
 	}
 	return "top secret"
