@@ -428,7 +428,7 @@ func (m *Model) WhoCan(q WhoCanQuery, now time.Time) (*WhoCanReport, error) {
 		case "prior":
 			why = fmt.Sprintf("no evidence: the trust of %s in %s is the prior", asker, org)
 		}
-		c := threat.Candidate{OrgID: org, Coverage: cov, Trust: ta.Projected, TrustWhy: []string{why}}
+		c := threat.Candidate{OrgID: org, Coverage: cov, Trust: ta.Projected, TrustWhy: []string{why}, WithholdTrust: q.WithoutTrust}
 		if ag := threat.AgreementFor(asker, org, topic, m.ags, at); ag != nil {
 			c.AgreementCovers, c.AgreementID = true, ag.ID
 		}

@@ -173,12 +173,15 @@ type Relationship struct {
 }
 
 // WhoCanQuery asks which partners of Asker (default: the home
-// organisation) can help with Topic.
+// organisation) can help with Topic. WithoutTrust ranks them by trust
+// too but withholds it (see threat.Candidate.WithholdTrust): the desk
+// sets it for readers who may not see trust; it never travels.
 type WhoCanQuery struct {
-	Topic   string    `json:"topic"`
-	Asker   string    `json:"asker,omitempty"`
-	At      time.Time `json:"at,omitzero"`
-	Explain bool      `json:"explain,omitempty"`
+	Topic        string    `json:"topic"`
+	Asker        string    `json:"asker,omitempty"`
+	At           time.Time `json:"at,omitzero"`
+	Explain      bool      `json:"explain,omitempty"`
+	WithoutTrust bool      `json:"-"`
 }
 
 // WhoCanReport ranks the partners that cover the topic, best first; each

@@ -379,24 +379,8 @@ func (s *session) WhoCan(ctx context.Context, q assess.WhoCanQuery) (*assess.Who
 	if err := s.perspective(ctx, "who can help", q.Asker); err != nil {
 		return nil, err
 	}
-	r, err := m.WhoCan(q, now)
-	if err != nil || slices.Contains(assessRoles, s.me.Role) {
-		return r, err
-	}
-	for i := range r.Partners {
-		p := &r.Partners[i]
-		// The score is coverage × trust × scope: it would give the
-		// trust away. The order stays.
-		p.Trust, p.Score = 0, 0
-		var why []string
-		for _, w := range p.Why {
-			if !strings.HasPrefix(w, "trust ") && !strings.Contains(w, "the trust of") {
-				why = append(why, w)
-			}
-		}
-		p.Why = append(why, "trust weighed in the score (shown to liaison officers)")
-	}
-	return r, nil
+	q.WithoutTrust = !slices.Contains(assessRoles, s.me.Role)
+	return m.WhoCan(q, now)
 }
 
 // Alignment implements assess.Service.

@@ -149,7 +149,16 @@ type Candidate struct {
 	// the partner has the topic in scope; AgreementID names it.
 	AgreementCovers bool   `json:"agreement_covers"`
 	AgreementID     string `json:"agreement_id,omitempty"`
+	// WithholdTrust is set when the answer's reader may see the ranking
+	// but not the trust: the candidate is ranked with it, and then its
+	// Trust and Score (from which the trust could be worked out) are 0
+	// and Why says only that trust was weighed.
+	WithholdTrust bool `json:"withhold_trust,omitempty"`
 }
+
+// TrustWithheld is the line of Why that stands for the trust lines of a
+// candidate whose trust is withheld.
+const TrustWithheld = "trust weighed in the score (shown to liaison officers)"
 
 // Ranked is a partner's answer to "who can help with this topic": its
 // score and the three factors it is the product of, each in [0, 1], and
@@ -178,6 +187,7 @@ type Ranked struct {
 func WhoCan(topic string, candidates []Candidate, cfg Config) []Ranked {
 	cfg = cfg.withDefaults()
 	out := []Ranked{}
+	withheld := map[string]bool{}
 	for _, c := range candidates {
 		cov, on := CoverageScore(topic, c.Coverage)
 		if cov <= 0 {
@@ -185,8 +195,12 @@ func WhoCan(topic string, candidates []Candidate, cfg Config) []Ranked {
 		}
 		r := Ranked{OrgID: c.OrgID, Coverage: cov, Trust: clamp01(c.Trust), Scope: cfg.NoAgreementFactor}
 		r.Why = append(r.Why, fmt.Sprintf("coverage %.2f: %s", cov, describeCoverage(topic, on)))
-		r.Why = append(r.Why, fmt.Sprintf("trust %.2f", r.Trust))
-		r.Why = append(r.Why, c.TrustWhy...)
+		if c.WithholdTrust {
+			withheld[c.OrgID] = true
+		} else {
+			r.Why = append(r.Why, fmt.Sprintf("trust %.2f", r.Trust))
+			r.Why = append(r.Why, c.TrustWhy...)
+		}
 		if c.AgreementCovers {
 			r.Scope, r.AgreementID = 1, c.AgreementID
 			r.Why = append(r.Why, fmt.Sprintf("agreement %s covers %s", orDash(c.AgreementID), topic))
@@ -199,6 +213,12 @@ func WhoCan(topic string, candidates []Candidate, cfg Config) []Ranked {
 	slices.SortStableFunc(out, func(x, y Ranked) int {
 		return cmp.Or(cmp.Compare(y.Score, x.Score), cmp.Compare(y.Coverage, x.Coverage), cmp.Compare(x.OrgID, y.OrgID))
 	})
+	for i := range out {
+		if r := &out[i]; withheld[r.OrgID] {
+			r.Trust, r.Score = 0, 0
+			r.Why = append(r.Why, TrustWithheld)
+		}
+	}
 	return out
 }
 

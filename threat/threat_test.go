@@ -375,3 +375,32 @@ func TestConfigDefaults(t *testing.T) {
 		}
 	}
 }
+
+// TestWhoCanWithholdsTrust checks that a withheld trust still ranks but
+// shows neither in the figures nor in the why.
+func TestWhoCanWithholdsTrust(t *testing.T) {
+	cov := func(org string) []*liaison.Coverage {
+		return []*liaison.Coverage{{OrgID: org, Topic: "russia", Discipline: liaison.SIGINT, Capability: 3}}
+	}
+	cands := []threat.Candidate{
+		{OrgID: "de-bfv", Coverage: cov("de-bfv"), Trust: 0.4, TrustWhy: []string{"why de"}, AgreementCovers: true, AgreementID: "ag"},
+		{OrgID: "fr-dgsi", Coverage: cov("fr-dgsi"), Trust: 0.9, TrustWhy: []string{"why fr"}, AgreementCovers: true, AgreementID: "ag"},
+	}
+	for i := range cands {
+		cands[i].WithholdTrust = true
+	}
+	got := threat.WhoCan("russia", cands, threat.Config{})
+	if len(got) != 2 || got[0].OrgID != "fr-dgsi" {
+		t.Fatalf("the ranking ignores the withheld trust: %+v", got)
+	}
+	for _, r := range got {
+		if r.Trust != 0 || r.Score != 0 || r.Why[len(r.Why)-1] != threat.TrustWithheld {
+			t.Errorf("%s: trust %.2f, score %.2f, why %q: want both 0 and the withheld line last", r.OrgID, r.Trust, r.Score, r.Why)
+		}
+		for _, w := range r.Why {
+			if strings.HasPrefix(w, "trust 0") || strings.HasPrefix(w, "why ") {
+				t.Errorf("%s: the why shows the trust: %q", r.OrgID, w)
+			}
+		}
+	}
+}
