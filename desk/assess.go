@@ -306,20 +306,23 @@ func (s *session) assessing(ctx context.Context, what string, roles ...liaison.R
 	return m, s.d.clock.Now(), nil
 }
 
-// perspective checks who may look from org's point of view: anyone the
-// query is open to from the home organisation's (org empty or the home
-// organisation), only the node's administrators from another's, since
-// that shows records between partners (their exchanges, ratings, RFIs,
-// breaches) that liaison officers may not list.
-func (s *session) perspective(ctx context.Context, what string, orgs ...string) error {
+// perspective checks who may look beyond the home organisation's own
+// relationships: from org's point of view (org empty means the home
+// organisation's) or, when wide, across the whole network. Anyone the
+// query is open to may look from home; only the node's administrators
+// further, since that shows records between partners (their exchanges,
+// ratings, RFIs, breaches) that liaison officers may not list.
+func (s *session) perspective(ctx context.Context, what, org string, wide bool) error {
 	n, err := s.node(ctx)
 	if err != nil {
 		return err
 	}
-	for _, org := range orgs {
-		if org != "" && org != n.HomeOrg && !s.nodeAdmin(ctx) {
-			return liaison.Errorf(liaison.EFORBIDDEN, "%s from %s's point of view is for the node's administrators", what, org)
-		}
+	switch {
+	case s.nodeAdmin(ctx):
+	case wide:
+		return liaison.Errorf(liaison.EFORBIDDEN, "%s across the whole network is for the node's administrators", what)
+	case org != "" && org != n.HomeOrg:
+		return liaison.Errorf(liaison.EFORBIDDEN, "%s from %s's point of view is for the node's administrators", what, org)
 	}
 	return nil
 }
@@ -330,7 +333,7 @@ func (s *session) Trust(ctx context.Context, q assess.TrustQuery) (*assess.Trust
 	if err != nil {
 		return nil, err
 	}
-	if err := s.perspective(ctx, "trust", q.Truster); err != nil {
+	if err := s.perspective(ctx, "trust", q.Truster, false); err != nil {
 		return nil, err
 	}
 	return m.Trust(q, now)
@@ -342,11 +345,7 @@ func (s *session) Ledger(ctx context.Context, q assess.LedgerQuery) (*assess.Led
 	if err != nil {
 		return nil, err
 	}
-	network := ""
-	if q.Network {
-		network = "the whole network"
-	}
-	if err := s.perspective(ctx, "the ledger", q.A, network); err != nil {
+	if err := s.perspective(ctx, "the ledger", q.A, q.Network); err != nil {
 		return nil, err
 	}
 	return m.Ledger(q, now)
@@ -358,11 +357,7 @@ func (s *session) Typology(ctx context.Context, q assess.TypologyQuery) (*assess
 	if err != nil {
 		return nil, err
 	}
-	all := ""
-	if q.All {
-		all = "every organisation"
-	}
-	if err := s.perspective(ctx, "the typology", q.A, all); err != nil {
+	if err := s.perspective(ctx, "the typology", q.A, q.All); err != nil {
 		return nil, err
 	}
 	return m.Typology(q, now)
@@ -376,7 +371,7 @@ func (s *session) WhoCan(ctx context.Context, q assess.WhoCanQuery) (*assess.Who
 	if err != nil {
 		return nil, err
 	}
-	if err := s.perspective(ctx, "who can help", q.Asker); err != nil {
+	if err := s.perspective(ctx, "who can help", q.Asker, false); err != nil {
 		return nil, err
 	}
 	q.WithoutTrust = !slices.Contains(assessRoles, s.me.Role)
@@ -389,7 +384,7 @@ func (s *session) Alignment(ctx context.Context, q assess.AlignmentQuery) (*asse
 	if err != nil {
 		return nil, err
 	}
-	if err := s.perspective(ctx, "alignment", q.A); err != nil {
+	if err := s.perspective(ctx, "alignment", q.A, false); err != nil {
 		return nil, err
 	}
 	return m.Alignment(q, now)
@@ -401,7 +396,7 @@ func (s *session) Warnings(ctx context.Context, q assess.WarningQuery) (*assess.
 	if err != nil {
 		return nil, err
 	}
-	if err := s.perspective(ctx, "warnings", q.Org); err != nil {
+	if err := s.perspective(ctx, "warnings", q.Org, false); err != nil {
 		return nil, err
 	}
 	return m.Warnings(q, now)
