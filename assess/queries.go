@@ -612,7 +612,7 @@ func (m *Model) Warnings(q WarningQuery, now time.Time) (*WarningReport, error) 
 		al := threat.Align(pa, pb, m.cfg.Threat)
 		for _, d := range threat.Divergence(al, m.cfg.Threat) {
 			code := WarnDivergence
-			if d.Code == WarnUnranked {
+			if d.Code == threat.WarnUnrankedTopPriority {
 				code = WarnUnranked
 			}
 			warn(Warning{Code: code, Severity: SeverityLow, Partner: pb.OrgID, Subject: d.Topic, At: at, Message: d.Message, Explain: al.Explain})

@@ -234,13 +234,13 @@ type WarningReport struct {
 
 // The warning codes.
 const (
-	WarnLopsided     = "lopsided_ledger"       // one side gives far more than the other
-	WarnTrustFalling = "trust_falling"         // trust fell fast over the trend window
-	WarnBreach       = "breach"                // a partner broke a caveat
-	WarnDivergence   = "threat_divergence"     // threat priorities diverge
-	WarnExpiring     = "agreement_expiring"    // an agreement in force ends soon
-	WarnRFIOverdue   = "rfi_overdue"           // an RFI is past its deadline, unanswered
-	WarnUnranked     = "unranked_top_priority" // one side's top priority the other does not rank
+	WarnLopsided     = "lopsided_ledger"              // one side gives far more than the other
+	WarnTrustFalling = "trust_falling"                // trust fell fast over the trend window
+	WarnBreach       = "breach"                       // a partner broke a caveat
+	WarnDivergence   = "threat_divergence"            // threat priorities diverge
+	WarnExpiring     = "agreement_expiring"           // an agreement in force ends soon
+	WarnRFIOverdue   = "rfi_overdue"                  // an RFI is past its deadline, unanswered
+	WarnUnranked     = threat.WarnUnrankedTopPriority // one side's top priority the other does not rank
 )
 
 // The warning severities.
