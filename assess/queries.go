@@ -242,7 +242,7 @@ func (m *Model) Ledger(q LedgerQuery, now time.Time) (*LedgerReport, error) {
 		}
 		if q.Explain {
 			pl.Top = m.topExchanges(a, b, w, 3)
-			pl.Explain = explainLedger(&pl)
+			pl.Explain = m.explainLedger(&pl)
 		}
 		r.Pairs = append(r.Pairs, pl)
 	}
@@ -299,8 +299,19 @@ func answered(org string, l ledger.Lag) string {
 	return out
 }
 
-// explainLedger puts a pair's ledger in words.
-func explainLedger(p *PairLedger) []string {
+// agreementTitle returns the title of an agreement the model holds, or
+// its id.
+func (m *Model) agreementTitle(id string) string {
+	for _, a := range m.ags {
+		if a.ID == id {
+			return a.Title
+		}
+	}
+	return id
+}
+
+// explainLedger puts a pair's ledger in words, agreement by agreement.
+func (m *Model) explainLedger(p *PairLedger) []string {
 	out := []string{
 		fmt.Sprintf("%s gave %s %d products worth %.1f and received %d worth %.1f: balance %+.1f",
 			p.A, p.B, p.Given.Count, p.Given.Value, p.Received.Count, p.Received.Value, p.Balance),
@@ -308,6 +319,10 @@ func explainLedger(p *PairLedger) []string {
 			p.Reciprocity.Reciprocated, num(p.Reciprocity.Ratio, "%.2f"), num(p.Reciprocity.LogRatio, "%.2f")),
 		answered(p.A, p.Given.Lag),
 		answered(p.B, p.Received.Lag),
+	}
+	for _, af := range p.ByAgreement {
+		out = append(out, fmt.Sprintf("under %q: gave %d worth %.1f, received %d worth %.1f, balance %+.1f",
+			m.agreementTitle(af.AgreementID), af.Given.Count, af.Given.Value, af.Received.Count, af.Received.Value, af.Balance))
 	}
 	for _, x := range p.Top {
 		var fs []string
@@ -439,13 +454,9 @@ func (m *Model) WhoCan(q WhoCanQuery, now time.Time) (*WhoCanReport, error) {
 		r.Partners = []threat.Ranked{}
 	}
 	// Name agreements by their titles, which people read, as well.
-	titles := map[string]string{}
-	for _, a := range m.ags {
-		titles[a.ID] = a.Title
-	}
 	for i := range r.Partners {
 		p := &r.Partners[i]
-		if t := titles[p.AgreementID]; t != "" {
+		if t := m.agreementTitle(p.AgreementID); t != p.AgreementID && t != "" {
 			for j, w := range p.Why {
 				p.Why[j] = strings.ReplaceAll(w, "agreement "+p.AgreementID, fmt.Sprintf("agreement %q (%s)", t, p.AgreementID))
 			}
