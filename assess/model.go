@@ -113,7 +113,6 @@ type Model struct {
 	breaches  []*liaison.Breach
 	victims   map[string]string           // breach id → the organisation whose caveat it broke
 	officers  map[string]*liaison.Officer // by id
-	given     map[givenKey]bool           // (product, version, from, to) counted
 	prios     []*liaison.ThreatPriority
 	coverage  map[string][]*liaison.Coverage
 	ledger    *ledger.Ledger
@@ -125,14 +124,6 @@ type Model struct {
 type product struct {
 	originator string
 	exchanges  []int32
-}
-
-// givenKey is a product version given by one organisation to another:
-// the ledger counts it once, however often it is sent again.
-type givenKey struct {
-	product  string
-	version  int
-	from, to string
 }
 
 // rating is the sum and count of an organisation's ratings of a product.
@@ -153,7 +144,7 @@ func Build(ev *Evidence, cfg Config) (*Model, error) {
 	m := &Model{cfg: cfg, home: ev.HomeOrg, orgs: map[string]*liaison.Organisation{}, ags: ev.Agreements,
 		multi: map[string]bool{}, seenX: make(map[string]struct{}, len(ev.Exchanges)), products: make(map[string]*product, len(ev.Exchanges)),
 		rfis: ev.RFIs, answered: map[[3]string]*liaison.RFI{}, ratings: map[[2]string]*rating{}, seen: map[string]bool{},
-		victims: map[string]string{}, officers: map[string]*liaison.Officer{}, given: make(map[givenKey]bool, len(ev.Exchanges)), prios: ev.Priorities,
+		victims: map[string]string{}, officers: map[string]*liaison.Officer{}, prios: ev.Priorities,
 		coverage: map[string][]*liaison.Coverage{}, ledger: l, trust: engine}
 	var hubs []string
 	for _, o := range ev.Organisations {
@@ -300,13 +291,19 @@ func (m *Model) rate(f *liaison.Feedback) {
 func (m *Model) exchange(x *liaison.Exchange, evs *[]trust.Evidence) (le ledger.Exchange, ok bool, err error) {
 	tc := m.cfg.Trust
 	m.seenX[x.ID] = struct{}{}
-	k := givenKey{x.ProductID, x.ProductVersion, x.From, x.To}
-	if m.given[k] || x.To == x.Originator {
+	if x.To == x.Originator {
 		return le, false, nil
 	}
-	m.given[k] = true
 	p := m.products[x.ProductID]
-	if p == nil {
+	if p != nil {
+		// The product's exchanges are few: look among them for the
+		// same version given by the same organisation to the same one.
+		for _, i := range p.exchanges {
+			if r := m.records[i]; r.ProductVersion == x.ProductVersion && r.From == x.From && r.To == x.To {
+				return le, false, nil
+			}
+		}
+	} else {
 		p = &product{originator: x.Originator}
 		m.products[x.ProductID] = p
 	}
