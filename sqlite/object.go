@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,14 +16,15 @@ import (
 var (
 	qLastAdded         = prep(`SELECT max(added) FROM objects`)
 	qLastAudienceAdded = prep(`SELECT max(added) FROM object_audience WHERE org_id = ?`)
-	qInsertObject      = prep(`INSERT INTO objects (added, id, type, spec_version, version, raw, marking, class_rank,
-		origin, product_id, product_version, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id, version, spec_version) DO NOTHING`)
+	// PutObjects inserts only versions it does not hold: no index keeps
+	// (id, version, spec_version) unique (migration 00004).
+	qInsertObject = prep(`INSERT INTO objects (added, id_key, id, type, spec_version, version, raw, marking, class_rank,
+		origin, product_id, product_version, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	qWithdrawnObject = prep(`SELECT added, raw FROM objects
-		WHERE id = ? AND version = ? AND spec_version = ? AND withdrawn IS NOT NULL`)
+		WHERE id_key = ? AND id = ? AND version = ? AND spec_version = ? AND withdrawn IS NOT NULL`)
 	qRestoreObject = prep(`UPDATE objects SET added = ?, withdrawn = NULL WHERE added = ?`)
 	qMoveAudience  = prep(`UPDATE object_audience SET object_added = ? WHERE object_added = ?`)
-	qObjectAdded   = prep(`SELECT added FROM objects WHERE id = ? AND version = ? AND withdrawn IS NULL
+	qObjectAdded   = prep(`SELECT added FROM objects WHERE id_key = ? AND id = ? AND version = ? AND withdrawn IS NULL
 		ORDER BY spec_version DESC LIMIT 1`)
 	qProductObject = prep(`SELECT ` + objectMeta + ` FROM objects o
 		WHERE o.product_id = ? AND o.product_version = ? AND o.withdrawn IS NULL ORDER BY o.added DESC LIMIT 1`)
@@ -103,19 +103,6 @@ func markingText(m marking.Marking) (string, error) {
 	return jsonOf(m)
 }
 
-// putChunk is how many object versions one INSERT statement stores: one
-// statement per version costs as much as storing it again.
-const putChunk = 32
-
-// objectValues are the placeholders of one row of qInsertObject.
-const objectValues = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-
-// qInsertObjects stores putChunk versions at once and returns the date_added
-// of those it stored (the others are held already).
-var qInsertObjects = prep(`INSERT INTO objects (added, id, type, spec_version, version, raw, marking, class_rank,
-	origin, product_id, product_version, refs) VALUES ` + objectValues + strings.Repeat(", "+objectValues, putChunk-1) + `
-	ON CONFLICT (id, version, spec_version) DO NOTHING RETURNING added`)
-
 // qAnyWithdrawn tells whether a version held already might be a withdrawn
 // one, to restore: most imports never need to ask per version.
 var qAnyWithdrawn = prep(`SELECT EXISTS (SELECT 1 FROM objects WHERE withdrawn IS NOT NULL)`)
@@ -126,57 +113,50 @@ func (tx *Tx) PutObjects(ctx context.Context, objs []*liaison.Object) ([]bool, e
 	if err != nil {
 		return nil, err
 	}
-	held, err := tx.heldIDs(ctx, objs)
+	held, err := tx.heldVersions(ctx, objs)
 	if err != nil {
 		return nil, err
 	}
+	// One single-row statement per version: a statement of many rows
+	// makes SQLite keep a statement journal (a copy of every page it
+	// touches, to undo the statement alone), which costs more than the
+	// statements saved.
 	stored := make([]bool, len(objs))
 	added := make([]int64, len(objs))
-	args := make([]any, 0, 12*putChunk)
-	for start := 0; start < len(objs); start += putChunk {
-		chunk := objs[start:min(start+putChunk, len(objs))]
-		args = args[:0]
-		for i, o := range chunk {
-			if o.ID == "" || o.Type == "" || o.SpecVersion == "" || len(o.Raw) == 0 {
-				return nil, liaison.Errorf(liaison.EINVALID, "object %q: id, type, spec_version and raw are required", o.ID)
-			}
-			mark, err := markingText(o.Marking)
-			if err != nil {
-				return nil, err
-			}
-			refs, err := listJSON(o.Refs)
-			if err != nil {
-				return nil, err
-			}
-			added[start+i] = firstAdded + int64(start+i)
-			args = append(args, added[start+i], o.ID, o.Type, o.SpecVersion, versionOf(o.Version), []byte(o.Raw), mark,
-				o.Rank, o.Origin, nullString(o.ProductID), nullInt(o.ProductVersion), refs)
+	given := make(map[objectVersion]bool, len(objs))
+	args := make([]any, 13)
+	for i, o := range objs {
+		if o.ID == "" || o.Type == "" || o.SpecVersion == "" || len(o.Raw) == 0 {
+			return nil, liaison.Errorf(liaison.EINVALID, "object %q: id, type, spec_version and raw are required", o.ID)
 		}
-		if len(chunk) == putChunk {
-			if err := tx.insertChunk(ctx, args, added[start:start+len(chunk)], stored[start:start+len(chunk)]); err != nil {
-				return nil, err
-			}
-			continue
+		added[i] = firstAdded + int64(i) // a withdrawn version restored takes it too
+		v := objectVersion{o.ID, versionOf(o.Version), o.SpecVersion}
+		if held.versions[v] || given[v] {
+			continue // held already, or earlier in objs
 		}
-		for i := range chunk {
-			res, err := tx.exec(ctx, qInsertObject, args[12*i:12*i+12]...)
-			if err != nil {
-				return nil, fmt.Errorf("sqlite: store object %s: %w", chunk[i].ID, err)
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return nil, fmt.Errorf("sqlite: store object %s: %w", chunk[i].ID, err)
-			}
-			stored[start+i] = n > 0
+		given[v] = true
+		mark, err := markingText(o.Marking)
+		if err != nil {
+			return nil, err
 		}
+		refs, err := listJSON(o.Refs)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args[:0], added[i], tx.keys.key(o.ID), o.ID, o.Type, o.SpecVersion, v.version, []byte(o.Raw), mark,
+			o.Rank, o.Origin, nullString(o.ProductID), nullInt(o.ProductVersion), refs)
+		if _, err := tx.exec(ctx, qInsertObject, args...); err != nil {
+			return nil, fmt.Errorf("sqlite: store object %s: %w", o.ID, err)
+		}
+		stored[i] = true
 	}
-	if err := tx.markSuperseded(ctx, objs, stored, held); err != nil {
+	if err := tx.markSuperseded(ctx, objs, stored, held.ids); err != nil {
 		return nil, err
 	}
 	// Versions held already may have been withdrawn: given again, they are
 	// restored, as new.
 	var anyWithdrawn bool
-	if slices.Contains(stored, false) {
+	if len(held.versions) > 0 {
 		if err := tx.queryRow(ctx, qAnyWithdrawn).Scan(&anyWithdrawn); err != nil {
 			return nil, fmt.Errorf("sqlite: store objects: %w", err)
 		}
@@ -205,7 +185,7 @@ func (tx *Tx) PutObjects(ctx context.Context, objs []*liaison.Object) ([]bool, e
 func (tx *Tx) restoreObject(ctx context.Context, o *liaison.Object, added int64) (bool, error) {
 	var old int64
 	var raw []byte
-	err := tx.queryRow(ctx, qWithdrawnObject, o.ID, versionOf(o.Version), o.SpecVersion).Scan(&old, &raw)
+	err := tx.queryRow(ctx, qWithdrawnObject, tx.keys.key(o.ID), o.ID, versionOf(o.Version), o.SpecVersion).Scan(&old, &raw)
 	if err == sql.ErrNoRows {
 		return false, nil
 	}
@@ -236,67 +216,111 @@ const supersededChunk = 32
 // qMarkSuperseded marks superseded the versions of some objects that have
 // a later one: a later version of the same spec version, or any version
 // of a later spec version.
-var qMarkSuperseded = idLists(supersededChunk, `UPDATE objects SET superseded = 1 WHERE id IN (%s)
-	AND superseded = 0 AND EXISTS (SELECT 1 FROM objects n WHERE n.id = objects.id
+var qMarkSuperseded = keyedLists(supersededChunk, `UPDATE objects SET superseded = 1 WHERE id_key IN (%s) AND id IN (%s)
+	AND superseded = 0 AND EXISTS (SELECT 1 FROM objects n WHERE n.id_key = objects.id_key AND n.id = objects.id
 	AND (n.spec_version > objects.spec_version OR n.spec_version = objects.spec_version AND n.version > objects.version))`)
 
-// qHeldIDs returns which of some object ids the node holds a version of:
-// an index-only lookup, where marking versions superseded reads each row.
-var qHeldIDs = idLists(supersededChunk, `SELECT DISTINCT id FROM objects WHERE id IN (%s)`)
+// heldChunk is how many keys one statement of qHeldVersions looks up.
+const heldChunk = 64
 
-// idLists prepares query for every length of its list of ids from 1 to
-// most: qs[n] has n placeholders where query has %s.
-func idLists(most int, query string) []string {
+// qHeldVersions returns the versions held of the objects of heldChunk
+// keys (repeated keys are looked up once): an index lookup, and a read of
+// the row only for the versions there are, and the rare version of
+// another id with the same key.
+var qHeldVersions = prep(`SELECT id, version, spec_version FROM objects WHERE id_key IN (?` +
+	strings.Repeat(", ?", heldChunk-1) + `)`)
+
+// keyedLists prepares query for every length of its list of ids from 1 to
+// most: qs[n] has n placeholders at each of the two %s of query, the first
+// for the ids' keys (for the index) and the second for the ids.
+func keyedLists(most int, query string) []string {
 	qs := make([]string, most+1)
 	for n := 1; n <= most; n++ {
-		qs[n] = prep(fmt.Sprintf(query, "?"+strings.Repeat(", ?", n-1)))
+		list := "?" + strings.Repeat(", ?", n-1)
+		qs[n] = prep(fmt.Sprintf(query, list, list))
 	}
 	return qs
 }
 
-// byChunks calls fn with ids in chunks of at most size, as a statement's
-// arguments (reused from one call to the next).
-func byChunks(ids []string, size int, fn func(args []any) error) error {
-	args := make([]any, 0, size)
+// byKeyedChunks calls fn with ids in chunks of at most size, as the
+// arguments of a statement of keyedLists: the chunk's keys, then its ids
+// (reused from one call to the next). n is the chunk's length.
+func (tx *Tx) byKeyedChunks(ids []string, size int, fn func(n int, args []any) error) error {
+	args := make([]any, 0, 2*size)
 	for start := 0; start < len(ids); start += size {
+		chunk := ids[start:min(start+size, len(ids))]
 		args = args[:0]
-		for _, id := range ids[start:min(start+size, len(ids))] {
+		for _, id := range chunk {
+			args = append(args, tx.keys.key(id))
+		}
+		for _, id := range chunk {
 			args = append(args, id)
 		}
-		if err := fn(args); err != nil {
+		if err := fn(len(chunk), args); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// heldIDs returns the ids of objs of which the node holds a version
-// already, before objs are stored.
-func (tx *Tx) heldIDs(ctx context.Context, objs []*liaison.Object) (map[string]bool, error) {
-	ids := make([]string, len(objs))
-	for i, o := range objs {
-		ids[i] = o.ID
-	}
-	held := make(map[string]bool)
-	err := byChunks(ids, supersededChunk, func(args []any) error {
-		rows, err := tx.query(ctx, qHeldIDs[len(args)], args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return err
+// objectVersion identifies a version of an object: no two rows of objects
+// share one.
+type objectVersion struct {
+	id      string
+	version int64 // versionOf
+	spec    string
+}
+
+// heldObjects is what the node holds of some objects: the versions, and
+// the ids of which it holds any.
+type heldObjects struct {
+	versions map[objectVersion]bool
+	ids      map[string]bool
+}
+
+// heldVersions returns what the node holds of objs already, before they
+// are stored: withdrawn versions included.
+func (tx *Tx) heldVersions(ctx context.Context, objs []*liaison.Object) (heldObjects, error) {
+	held := heldObjects{versions: map[objectVersion]bool{}, ids: map[string]bool{}}
+	want := make(map[string]bool, len(objs))
+	args := make([]any, heldChunk)
+	for start := 0; start < len(objs); start += heldChunk {
+		chunk := objs[start:min(start+heldChunk, len(objs))]
+		for i := range args {
+			// A short chunk is padded with its first key.
+			o := chunk[0]
+			if i < len(chunk) {
+				o = chunk[i]
 			}
-			held[id] = true
+			want[o.ID] = true
+			args[i] = tx.keys.key(o.ID)
 		}
-		return rows.Err()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: look up held objects: %w", err)
+		if err := tx.scanHeld(ctx, args, want, held); err != nil {
+			return heldObjects{}, fmt.Errorf("sqlite: look up held objects: %w", err)
+		}
 	}
 	return held, nil
+}
+
+// scanHeld adds to held the versions qHeldVersions finds of the ids in
+// want, whose keys are args.
+func (tx *Tx) scanHeld(ctx context.Context, args []any, want map[string]bool, held heldObjects) error {
+	rows, err := tx.query(ctx, qHeldVersions, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v objectVersion
+		if err := rows.Scan(&v.id, &v.version, &v.spec); err != nil {
+			return err
+		}
+		if want[v.id] {
+			held.versions[v] = true
+			held.ids[v.id] = true
+		}
+	}
+	return rows.Err()
 }
 
 // markSuperseded keeps objects.superseded: once a version is superseded it
@@ -317,38 +341,14 @@ func (tx *Tx) markSuperseded(ctx context.Context, objs []*liaison.Object, stored
 			ids = append(ids, id)
 		}
 	}
-	err := byChunks(ids, supersededChunk, func(args []any) error {
-		_, err := tx.exec(ctx, qMarkSuperseded[len(args)], args...)
+	err := tx.byKeyedChunks(ids, supersededChunk, func(n int, args []any) error {
+		_, err := tx.exec(ctx, qMarkSuperseded[n], args...)
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: mark superseded versions: %w", err)
 	}
 	return nil
-}
-
-// insertChunk runs qInsertObjects and marks stored the versions it
-// returns, by their date_added.
-func (tx *Tx) insertChunk(ctx context.Context, args []any, added []int64, stored []bool) error {
-	rows, err := tx.query(ctx, qInsertObjects, args...)
-	if err != nil {
-		return fmt.Errorf("sqlite: store objects: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var a int64
-		if err := rows.Scan(&a); err != nil {
-			return fmt.Errorf("sqlite: store objects: %w", err)
-		}
-		// added is increasing: find a's place.
-		if i, ok := slices.BinarySearch(added, a); ok {
-			stored[i] = true
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("sqlite: store objects: %w", err)
-	}
-	return rows.Close()
 }
 
 // ShareObjects adds object versions to an organisation's collection; see
@@ -366,7 +366,7 @@ func (tx *Tx) ShareObjects(ctx context.Context, orgID string, keys []liaison.Obj
 		for i, k := range chunk {
 			objectAdded := micros(k.Added)
 			if objectAdded == 0 {
-				err := tx.queryRow(ctx, qObjectAdded, k.ID, versionOf(k.Version)).Scan(&objectAdded)
+				err := tx.queryRow(ctx, qObjectAdded, tx.keys.key(k.ID), k.ID, versionOf(k.Version)).Scan(&objectAdded)
 				if err != nil {
 					return 0, notFound(err, "object %s version %s", k.ID, k.Version.Format(time.RFC3339Nano))
 				}
@@ -443,8 +443,8 @@ func (tx *Tx) SetSharedThrough(ctx context.Context, orgID string, at time.Time) 
 func (tx *Tx) LatestObjects(ctx context.Context, ids []string) ([]*liaison.Object, error) {
 	out := make([]*liaison.Object, 0, len(ids))
 	ps := newPageScanner(false, false, len(ids))
-	err := byChunks(ids, maxLatest, func(args []any) error {
-		rows, err := tx.query(ctx, qLatestObjects[len(args)], args...)
+	err := tx.byKeyedChunks(ids, maxLatest, func(n int, args []any) error {
+		rows, err := tx.query(ctx, qLatestObjects[n], args...)
 		if err != nil {
 			return err
 		}
@@ -469,8 +469,8 @@ const maxLatest = 8
 
 // qLatestObjects[n] returns the newest unwithdrawn version of each of n
 // ids (by modified, then spec version).
-var qLatestObjects = idLists(maxLatest, `SELECT `+objectMeta+` FROM objects o WHERE o.id IN (%s)
-	AND o.withdrawn IS NULL AND NOT EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.withdrawn IS NULL
+var qLatestObjects = keyedLists(maxLatest, `SELECT `+objectMeta+` FROM objects o WHERE o.id_key IN (%s) AND o.id IN (%s)
+	AND o.withdrawn IS NULL AND NOT EXISTS (SELECT 1 FROM objects n WHERE n.id_key = o.id_key AND n.id = o.id AND n.withdrawn IS NULL
 	AND (n.version > o.version OR n.version = o.version AND n.spec_version > o.spec_version))`)
 
 // ProductObject returns the STIX form of a product version; see liaison.Tx.
@@ -510,7 +510,7 @@ func formatNext(added int64) string { return strconv.FormatInt(added, 36) }
 // and "first" are the newest and oldest of those; a version asked by its
 // timestamp is the STIX modified (or created) one, and for an object with
 // neither, its date_added in the collection, the version TAXII shows.
-func objectSelect(scope liaison.ObjectScope, q liaison.ObjectQuery, after int64, limit int) (string, []any) {
+func objectSelect(keys objectKeys, scope liaison.ObjectScope, q liaison.ObjectQuery, after int64, limit int) (string, []any) {
 	var b strings.Builder
 	var args []any
 	// The columns are the date_added in the collection, objectCols, and
@@ -557,6 +557,13 @@ func objectSelect(scope liaison.ObjectScope, q liaison.ObjectQuery, after int64,
 			args = append(args, v)
 		}
 	}
+	if len(q.IDs) > 0 {
+		// By key for the index, and by id: ids may share a key.
+		b.WriteString(` AND o.id_key IN ` + placeholders(len(q.IDs)))
+		for _, id := range q.IDs {
+			args = append(args, keys.key(id))
+		}
+	}
 	in("o.id", q.IDs)
 	in("o.type", q.Types)
 	in("o.spec_version", q.SpecVersions)
@@ -567,10 +574,11 @@ func objectSelect(scope liaison.ObjectScope, q liaison.ObjectQuery, after int64,
 	other := func(cond func() string) string {
 		args = append(args, scope.MaxRank)
 		if home {
-			return `EXISTS (SELECT 1 FROM objects n WHERE n.id = o.id AND n.withdrawn IS NULL AND n.class_rank <= ? AND ` + cond() + `)`
+			return `EXISTS (SELECT 1 FROM objects n WHERE n.id_key = o.id_key AND n.id = o.id AND n.withdrawn IS NULL
+				AND n.class_rank <= ? AND ` + cond() + `)`
 		}
 		return `EXISTS (SELECT 1 FROM objects n JOIN object_audience na ON na.object_added = n.added AND na.org_id = a.org_id
-			AND na.withdrawn IS NULL WHERE n.id = o.id AND n.class_rank <= ? AND ` + cond() + `)`
+			AND na.withdrawn IS NULL WHERE n.id_key = o.id_key AND n.id = o.id AND n.class_rank <= ? AND ` + cond() + `)`
 	}
 	text := func(s string) func() string { return func() string { return s } }
 	// ofSpec restricts n to the spec versions asked for.
@@ -652,7 +660,7 @@ var _ = func() struct{} {
 			for _, v := range []liaison.VersionMatch{{}, {All: true}} {
 				for _, withoutRaw := range []bool{false, true} {
 					for _, lean := range []bool{false, true} {
-						text, _ := objectSelect(scope, liaison.ObjectQuery{IDs: ids, Versions: v, WithoutRaw: withoutRaw, Lean: lean}, 0, 1)
+						text, _ := objectSelect(objectKeys{}, scope, liaison.ObjectQuery{IDs: ids, Versions: v, WithoutRaw: withoutRaw, Lean: lean}, 0, 1)
 						prep(text)
 					}
 				}
@@ -696,7 +704,7 @@ func (tx *Tx) QueryObjects(ctx context.Context, scope liaison.ObjectScope, q lia
 
 // queryPage reads one page of a collection from the database.
 func (tx *Tx) queryPage(ctx context.Context, scope liaison.ObjectScope, q liaison.ObjectQuery, after int64, limit int) (*liaison.ObjectPage, error) {
-	text, args := objectSelect(scope, q, after, limit+1)
+	text, args := objectSelect(tx.keys, scope, q, after, limit+1)
 	rows, err := tx.query(ctx, text, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: query objects: %w", err)
@@ -816,7 +824,7 @@ func (tx *Tx) WithdrawObjects(ctx context.Context, scope liaison.ObjectScope, id
 	// Select what the scope sees of the object with the same semantics as
 	// a query, then withdraw exactly those.
 	q := liaison.ObjectQuery{IDs: []string{id}, Versions: versions, SpecVersions: specVersions, WithoutRaw: true}
-	text, args := objectSelect(scope, q, 0, 1<<30)
+	text, args := objectSelect(tx.keys, scope, q, 0, 1<<30)
 	rows, err := tx.query(ctx, text, args...)
 	if err != nil {
 		return 0, fmt.Errorf("sqlite: withdraw %s: %w", id, err)

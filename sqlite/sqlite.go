@@ -54,6 +54,8 @@ type DB struct {
 
 	pages *pageCache // pages of collections read in a View
 
+	keys objectKeys // the id_key of STIX ids
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -109,6 +111,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := migrate(ctx, write); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: migrate %s: %w", path, err)
+	}
+	if db.keys, err = loadObjectKeys(ctx, write); err != nil {
+		db.Close()
+		return nil, err
 	}
 
 	if !memory {
@@ -202,7 +208,7 @@ func (db *DB) View(ctx context.Context, fn func(liaison.Tx) error) error {
 		return fmt.Errorf("sqlite: begin view: %w", err)
 	}
 	defer stx.Rollback()
-	return fn(&Tx{tx: stx, ctx: quiet, stmts: &db.readStmts, pages: db.pages})
+	return fn(&Tx{tx: stx, ctx: quiet, stmts: &db.readStmts, pages: db.pages, keys: db.keys})
 }
 
 // Update runs fn in a read-write transaction (BEGIN IMMEDIATE on the one
@@ -219,7 +225,7 @@ func (db *DB) Update(ctx context.Context, fn func(liaison.Tx) error) error {
 		return fmt.Errorf("sqlite: begin update: %w", err)
 	}
 	defer stx.Rollback()
-	if err := fn(&Tx{tx: stx, ctx: quiet, stmts: &db.writeStmts}); err != nil {
+	if err := fn(&Tx{tx: stx, ctx: quiet, stmts: &db.writeStmts, keys: db.keys}); err != nil {
 		return err
 	}
 	if err := stx.Commit(); err != nil {
@@ -248,6 +254,7 @@ type Tx struct {
 	inTx map[string]*sql.Stmt
 	// pages, in a View only, caches the pages of collections.
 	pages *pageCache
+	keys  objectKeys // the id_key of STIX ids
 }
 
 // stmt returns q as a statement of the transaction when q is one of the

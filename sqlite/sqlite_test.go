@@ -48,6 +48,21 @@ func TestStoreInMemory(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) liaison.Store { return MustOpenPath(t, ":memory:") })
 }
 
+// TestStoreFewKeys runs the store's tests on a database whose STIX ids
+// share their id_key with half the others: a query that found versions
+// by key alone would mix objects up.
+func TestStoreFewKeys(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) liaison.Store {
+		path := filepath.Join(t.TempDir(), "liaison.db")
+		db, err := sqlite.OpenWithFewKeys(t.Context(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	})
+}
+
 func TestMigrations(t *testing.T) {
 	t.Run("a fresh file gets the schema and reopens unchanged", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "liaison.db")
@@ -72,6 +87,49 @@ func TestMigrations(t *testing.T) {
 		}
 		if again := gooseVersions(t, path); again != versions {
 			t.Errorf("migrations applied again on reopening: %q, then %q", versions, again)
+		}
+	})
+	t.Run("objects held before object keys get theirs, and are found and versioned by id", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "liaison.db")
+		if err := sqlite.MigrateTo(t.Context(), path, 3); err != nil {
+			t.Fatal(err)
+		}
+		raw := rawDB(t, path)
+		old := []*liaison.Object{storetest.Obj("indicator", 1, 1, "a"), storetest.Obj("malware", 2, 1, "a"), storetest.Obj("indicator", 3, 0, "a")}
+		for i, o := range old {
+			var version int64
+			if !o.Version.IsZero() {
+				version = o.Version.UnixNano()
+			}
+			_, err := raw.Exec(`INSERT INTO objects (added, id, type, spec_version, version, raw, marking, class_rank, origin, refs)
+				VALUES (?, ?, ?, ?, ?, ?, '', 0, ?, '[]')`, int64(i+1), o.ID, o.Type, o.SpecVersion, version, []byte(o.Raw), o.Origin)
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		raw.Close()
+		db := MustOpenPath(t, path)
+		var nulls int
+		if err := rawDB(t, path).QueryRow(`SELECT count(*) FROM objects WHERE id_key IS NULL`).Scan(&nulls); err != nil {
+			t.Fatal(err)
+		}
+		if nulls != 0 {
+			t.Errorf("%d objects without a key after opening", nulls)
+		}
+		home := liaison.ObjectScope{MaxRank: marking.RankTopSecret}
+		page := storetest.Page(t, db, home, liaison.ObjectQuery{IDs: []string{old[1].ID}})
+		if len(page.Objects) != 1 || page.Objects[0].ID != old[1].ID {
+			t.Fatalf("by id %s: %+v", old[1].ID, page.Objects)
+		}
+		got := storetest.PutObjects(t, db, storetest.Obj("indicator", 1, 1, "a"), storetest.Obj("indicator", 3, 0, "a"), storetest.Obj("indicator", 1, 2, "a"))
+		storetest.Diff(t, "stored again (held, held, a new version)", []bool{false, false, true}, got)
+		page = storetest.Page(t, db, home, liaison.ObjectQuery{IDs: []string{old[0].ID}, Versions: liaison.VersionMatch{All: true}})
+		if len(page.Objects) != 2 {
+			t.Errorf("versions of %s: %d, want 2", old[0].ID, len(page.Objects))
+		}
+		page = storetest.Page(t, db, home, liaison.ObjectQuery{IDs: []string{old[0].ID}})
+		if len(page.Objects) != 1 || !page.Objects[0].Version.Equal(storetest.At(2)) {
+			t.Errorf("last version of %s: %+v, want the one at minute 2", old[0].ID, page.Objects)
 		}
 	})
 	t.Run("the database is in WAL mode with foreign keys on", func(t *testing.T) {

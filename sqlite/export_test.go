@@ -1,0 +1,42 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"io/fs"
+
+	"github.com/pressly/goose/v3"
+)
+
+// OpenWithFewKeys opens a new database at path whose STIX ids share their
+// id_key with half the others (objectKeys.few), for tests of queries by
+// id that must not confuse ids with the same key.
+func OpenWithFewKeys(ctx context.Context, path string) (*DB, error) {
+	db, err := Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	db.keys.few = true
+	return db, nil
+}
+
+// MigrateTo brings the database at path to schema version, as an older
+// liaison would have left it.
+func MigrateTo(ctx context.Context, path string, version int64) error {
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys,
+		goose.WithLogger(goose.NopLogger()), goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return err
+	}
+	_, err = p.UpTo(ctx, version)
+	return err
+}

@@ -1,0 +1,88 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/binary"
+	"fmt"
+)
+
+// objectKeys computes the id_key of STIX ids (migration 00004): the first
+// 8 bytes of SHA-256(salt || id), a big-endian signed integer. The salt is
+// the database's own, so that keys cannot be predicted from outside.
+type objectKeys struct {
+	salt []byte
+	// few, in tests only, keeps one bit of each key, so that ids share
+	// their key with half the others: every query must tell them apart
+	// by id.
+	few bool
+}
+
+// key returns the id_key of a STIX id.
+func (k objectKeys) key(id string) int64 {
+	var buf [128]byte // salt and id, on the stack for ids of up to 112 bytes
+	sum := sha256.Sum256(append(append(buf[:0], k.salt...), id...))
+	key := int64(binary.BigEndian.Uint64(sum[:8]))
+	if k.few {
+		return key & 1
+	}
+	return key
+}
+
+// keyBackfillRows is how many rows one statement of backfillObjectKeys
+// gives their key.
+const keyBackfillRows = 1000
+
+// loadObjectKeys reads the database's salt and gives their key to the
+// object versions stored before there were keys (which migration 00004
+// left without one), in one transaction: an index lookup when there are
+// none.
+func loadObjectKeys(ctx context.Context, db *sql.DB) (objectKeys, error) {
+	var k objectKeys
+	if err := db.QueryRowContext(ctx, `SELECT salt FROM object_key_salt`).Scan(&k.salt); err != nil {
+		return k, fmt.Errorf("sqlite: object key salt: %w", err)
+	}
+	if len(k.salt) < 16 {
+		return k, fmt.Errorf("sqlite: object key salt: %d bytes, want 16", len(k.salt))
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return k, fmt.Errorf("sqlite: object keys: %w", err)
+	}
+	defer tx.Rollback()
+	for {
+		rows, err := tx.QueryContext(ctx, `SELECT added, id FROM objects WHERE id_key IS NULL LIMIT ?`, keyBackfillRows)
+		if err != nil {
+			return k, fmt.Errorf("sqlite: object keys: %w", err)
+		}
+		type row struct {
+			added int64
+			id    string
+		}
+		var todo []row
+		for rows.Next() {
+			var r row
+			if err := rows.Scan(&r.added, &r.id); err != nil {
+				rows.Close()
+				return k, fmt.Errorf("sqlite: object keys: %w", err)
+			}
+			todo = append(todo, r)
+		}
+		if err := rows.Close(); err != nil {
+			return k, fmt.Errorf("sqlite: object keys: %w", err)
+		}
+		if len(todo) == 0 {
+			break
+		}
+		for _, r := range todo {
+			if _, err := tx.ExecContext(ctx, `UPDATE objects SET id_key = ? WHERE added = ?`, k.key(r.id), r.added); err != nil {
+				return k, fmt.Errorf("sqlite: object keys: %w", err)
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return k, fmt.Errorf("sqlite: object keys: %w", err)
+	}
+	return k, nil
+}
