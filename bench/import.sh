@@ -10,6 +10,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 go build -o "$work/liaison" ./cmd/liaison
 go run ./bench/stixgen -n "$n" > "$work/bundle.json"
+# The bundle just written is flushed first, so that the import does not
+# share the disk with the write-back of its own input.
+sync
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(go version | cut -d' ' -f3-)"
 echo "bundle: $n objects, $(du -m "$work/bundle.json" | cut -f1) MiB"
 "$work/liaison" init --data "$work/node" --org-id nl-aivd --org-name AIVD --country NL -o id > /dev/null

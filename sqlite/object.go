@@ -113,7 +113,11 @@ func (tx *Tx) PutObjects(ctx context.Context, objs []*liaison.Object) ([]bool, e
 	if err != nil {
 		return nil, err
 	}
-	held, err := tx.heldVersions(ctx, objs)
+	keys := make([]int64, len(objs))
+	for i, o := range objs {
+		keys[i] = tx.keys.key(o.ID)
+	}
+	held, err := tx.heldVersions(ctx, objs, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +147,7 @@ func (tx *Tx) PutObjects(ctx context.Context, objs []*liaison.Object) ([]bool, e
 		if err != nil {
 			return nil, err
 		}
-		args = append(args[:0], added[i], tx.keys.key(o.ID), o.ID, o.Type, o.SpecVersion, v.version, []byte(o.Raw), mark,
+		args = append(args[:0], added[i], keys[i], o.ID, o.Type, o.SpecVersion, v.version, []byte(o.Raw), mark,
 			o.Rank, o.Origin, nullString(o.ProductID), nullInt(o.ProductVersion), refs)
 		if _, err := tx.exec(ctx, qInsertObject, args...); err != nil {
 			return nil, fmt.Errorf("sqlite: store object %s: %w", o.ID, err)
@@ -278,9 +282,9 @@ type heldObjects struct {
 	ids      map[string]bool
 }
 
-// heldVersions returns what the node holds of objs already, before they
-// are stored: withdrawn versions included.
-func (tx *Tx) heldVersions(ctx context.Context, objs []*liaison.Object) (heldObjects, error) {
+// heldVersions returns what the node holds of objs (whose id keys are
+// keys) already, before they are stored: withdrawn versions included.
+func (tx *Tx) heldVersions(ctx context.Context, objs []*liaison.Object, keys []int64) (heldObjects, error) {
 	held := heldObjects{versions: map[objectVersion]bool{}, ids: map[string]bool{}}
 	want := make(map[string]bool, len(objs))
 	args := make([]any, heldChunk)
@@ -288,12 +292,12 @@ func (tx *Tx) heldVersions(ctx context.Context, objs []*liaison.Object) (heldObj
 		chunk := objs[start:min(start+heldChunk, len(objs))]
 		for i := range args {
 			// A short chunk is padded with its first key.
-			o := chunk[0]
+			j := start
 			if i < len(chunk) {
-				o = chunk[i]
+				j = start + i
 			}
-			want[o.ID] = true
-			args[i] = tx.keys.key(o.ID)
+			want[objs[j].ID] = true
+			args[i] = keys[j]
 		}
 		if err := tx.scanHeld(ctx, args, want, held); err != nil {
 			return heldObjects{}, fmt.Errorf("sqlite: look up held objects: %w", err)
