@@ -167,7 +167,7 @@ func (tx *Tx) PutObjects(ctx context.Context, objs []*liaison.Object) ([]bool, e
 	}
 	for i, o := range objs {
 		if !stored[i] && anyWithdrawn {
-			if stored[i], err = tx.restoreObject(ctx, o, added[i]); err != nil {
+			if stored[i], err = tx.restoreObject(ctx, o, keys[i], added[i]); err != nil {
 				return nil, err
 			}
 		}
@@ -186,10 +186,10 @@ func (tx *Tx) PutObjects(ctx context.Context, objs []*liaison.Object) ([]bool, e
 // Partners' collections that hold it keep it, at their own date_added:
 // their rows follow the version to its new date_added (its key), with the
 // foreign key checked at commit, once both rows have moved.
-func (tx *Tx) restoreObject(ctx context.Context, o *liaison.Object, added int64) (bool, error) {
+func (tx *Tx) restoreObject(ctx context.Context, o *liaison.Object, key, added int64) (bool, error) {
 	var old int64
 	var raw []byte
-	err := tx.queryRow(ctx, qWithdrawnObject, tx.keys.key(o.ID), o.ID, versionOf(o.Version), o.SpecVersion).Scan(&old, &raw)
+	err := tx.queryRow(ctx, qWithdrawnObject, key, o.ID, versionOf(o.Version), o.SpecVersion).Scan(&old, &raw)
 	if err == sql.ErrNoRows {
 		return false, nil
 	}
@@ -501,6 +501,12 @@ func parseNext(next string) (int64, error) {
 
 func formatNext(added int64) string { return strconv.FormatInt(added, 36) }
 
+// maxKeyedIDs is the most ids a page query looks up by their keys as
+// well: a longer list (match[id] has no limit) is matched by id alone, a
+// scan of the collection, so that the query stays within SQLite's limit
+// on variables (32,766) up to as many ids as before there were keys.
+const maxKeyedIDs = 1000
+
 // objectSelect builds the query of a page: the versions of scope's
 // collection that q selects, after the cursor, in date_added order.
 //
@@ -561,7 +567,7 @@ func objectSelect(keys objectKeys, scope liaison.ObjectScope, q liaison.ObjectQu
 			args = append(args, v)
 		}
 	}
-	if len(q.IDs) > 0 {
+	if len(q.IDs) > 0 && len(q.IDs) <= maxKeyedIDs {
 		// By key for the index, and by id: ids may share a key.
 		b.WriteString(` AND o.id_key IN ` + placeholders(len(q.IDs)))
 		for _, id := range q.IDs {

@@ -114,7 +114,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	if db.keys, err = loadObjectKeys(ctx, write); err != nil {
 		db.Close()
-		return nil, err
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 
 	if !memory {

@@ -101,11 +101,31 @@ func TestMigrations(t *testing.T) {
 			if !o.Version.IsZero() {
 				version = o.Version.UnixNano()
 			}
-			_, err := raw.Exec(`INSERT INTO objects (added, id, type, spec_version, version, raw, marking, class_rank, origin, refs)
-				VALUES (?, ?, ?, ?, ?, ?, '', 0, ?, '[]')`, int64(i+1), o.ID, o.Type, o.SpecVersion, version, []byte(o.Raw), o.Origin)
+			var withdrawn any // the last one was withdrawn from the home collection
+			if i == len(old)-1 {
+				withdrawn = int64(i + 1)
+			}
+			_, err := raw.Exec(`INSERT INTO objects (added, id, type, spec_version, version, raw, marking, class_rank, origin, refs, withdrawn)
+				VALUES (?, ?, ?, ?, ?, ?, '', 0, ?, '[]', ?)`, int64(i+1), o.ID, o.Type, o.SpecVersion, version, []byte(o.Raw), o.Origin, withdrawn)
 			if err != nil {
 				t.Fatal(err)
 			}
+		}
+		// More than one transaction's worth of keys to give.
+		fill, err := raw.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 2500 {
+			o := storetest.Obj("tool", 100+i, 1, "a")
+			_, err := fill.Exec(`INSERT INTO objects (added, id, type, spec_version, version, raw, marking, class_rank, origin, refs)
+				VALUES (?, ?, ?, ?, ?, ?, '', 0, ?, '[]')`, int64(100+i), o.ID, o.Type, o.SpecVersion, o.Version.UnixNano(), []byte(o.Raw), o.Origin)
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := fill.Commit(); err != nil {
+			t.Fatal(err)
 		}
 		raw.Close()
 		db := MustOpenPath(t, path)
@@ -122,7 +142,11 @@ func TestMigrations(t *testing.T) {
 			t.Fatalf("by id %s: %+v", old[1].ID, page.Objects)
 		}
 		got := storetest.PutObjects(t, db, storetest.Obj("indicator", 1, 1, "a"), storetest.Obj("indicator", 3, 0, "a"), storetest.Obj("indicator", 1, 2, "a"))
-		storetest.Diff(t, "stored again (held, held, a new version)", []bool{false, false, true}, got)
+		storetest.Diff(t, "stored again (held, withdrawn and restored, a new version)", []bool{false, true, true}, got)
+		page = storetest.Page(t, db, home, liaison.ObjectQuery{IDs: []string{old[2].ID}})
+		if len(page.Objects) != 1 {
+			t.Errorf("%s, restored, is not served: %+v", old[2].ID, page.Objects)
+		}
 		page = storetest.Page(t, db, home, liaison.ObjectQuery{IDs: []string{old[0].ID}, Versions: liaison.VersionMatch{All: true}})
 		if len(page.Objects) != 2 {
 			t.Errorf("versions of %s: %d, want 2", old[0].ID, len(page.Objects))

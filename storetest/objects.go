@@ -92,6 +92,36 @@ func testObjects(t *testing.T, open func(*testing.T) liaison.Store) {
 		}
 	})
 
+	t.Run("a version is told apart by its spec version, and repeats far apart in one call are found", func(t *testing.T) {
+		s := open(t)
+		spec20 := Obj("indicator", 1, 1, "a")
+		spec20.SpecVersion = "2.0"
+		objs := []*liaison.Object{Obj("indicator", 1, 1, "a"), spec20}
+		want := []bool{true, true}
+		for i := range 200 {
+			objs = append(objs, Obj("tool", 100+i%70, 1, "a")) // each of 70 ids again after 70
+			want = append(want, i < 70)
+		}
+		objs = append(objs, Obj("indicator", 1, 1, "a"), spec20)
+		want = append(want, false, false)
+		Diff(t, "stored", want, PutObjects(t, s, objs...))
+		page := Page(t, s, home, liaison.ObjectQuery{IDs: []string{spec20.ID}, SpecVersions: []string{"2.0", "2.1"}, Versions: liaison.VersionMatch{All: true}})
+		if len(page.Objects) != 2 {
+			t.Errorf("versions of %s in spec versions 2.0 and 2.1: %d, want 2", spec20.ID, len(page.Objects))
+		}
+	})
+
+	t.Run("match[id] with thousands of ids", func(t *testing.T) {
+		s := open(t)
+		PutObjects(t, s, Obj("malware", 1, 1, "a"), Obj("tool", 2, 1, "a"))
+		ids := []string{Obj("tool", 2, 1, "").ID}
+		for i := range 20000 {
+			ids = append(ids, Obj("indicator", 1000+i, 1, "").ID)
+		}
+		page := Page(t, s, home, liaison.ObjectQuery{IDs: ids})
+		Diff(t, "by 20,001 ids", []string{"002@1"}, keysOf(page.Objects))
+	})
+
 	t.Run("an object reads back as stored, raw byte for byte", func(t *testing.T) {
 		s := open(t)
 		o := Obj("report", 7, 3, "org-a")
