@@ -164,6 +164,16 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return err
 	}
+	// A database a newer liaison migrated further is refused with a
+	// reason, rather than failing later on a schema this one does not know.
+	have, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return err
+	}
+	sources := p.ListSources()
+	if known := sources[len(sources)-1].Version; have > known {
+		return liaison.Errorf(liaison.EINVALID, "the database's schema is at version %d, newer than this liaison knows (%d): open it with the liaison that wrote it, or a newer one", have, known)
+	}
 	_, err = p.Up(ctx)
 	return err
 }

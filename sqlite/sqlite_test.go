@@ -168,6 +168,26 @@ func TestMigrations(t *testing.T) {
 			t.Errorf("journal mode %q, want wal", mode)
 		}
 	})
+	t.Run("a database a newer liaison migrated further is refused, and left as it is", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "liaison.db")
+		db := MustOpenPath(t, path)
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		raw := rawDB(t, path)
+		if _, err := raw.Exec(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (999, 1)`); err != nil {
+			t.Fatal(err)
+		}
+		versions := gooseVersions(t, path)
+		_, err := sqlite.Open(t.Context(), path)
+		storetest.WantCode(t, err, liaison.EINVALID)
+		if err == nil || !strings.Contains(err.Error(), "version 999") {
+			t.Errorf("error %v does not name the database's version", err)
+		}
+		if again := gooseVersions(t, path); again != versions {
+			t.Errorf("migrations changed: %q, then %q", versions, again)
+		}
+	})
 	t.Run("a path with a question mark is refused", func(t *testing.T) {
 		_, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "a?b.db"))
 		storetest.WantCode(t, err, liaison.EINVALID)
