@@ -48,11 +48,11 @@ func TestStoreInMemory(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) liaison.Store { return MustOpenPath(t, ":memory:") })
 }
 
-// TestStoreFewKeys runs the store's tests on a database whose STIX ids
-// share their id_key with half the others: a query that found versions
-// by key alone would mix objects up.
+// TestStoreFewKeys runs the store's tests of STIX objects on a database
+// whose ids share their id_key with half the others: a query that found
+// versions by key alone would mix objects up.
 func TestStoreFewKeys(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) liaison.Store {
+	storetest.RunObjects(t, func(t *testing.T) liaison.Store {
 		path := filepath.Join(t.TempDir(), "liaison.db")
 		db, err := sqlite.OpenWithFewKeys(t.Context(), path)
 		if err != nil {

@@ -57,3 +57,10 @@ func Run(t *testing.T, open func(t *testing.T) liaison.Store) {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
 	}
 }
+
+// RunObjects runs the part of the suite on STIX objects and their
+// collections alone, for a store set up to test how it finds objects.
+func RunObjects(t *testing.T, open func(t *testing.T) liaison.Store) {
+	t.Helper()
+	t.Run("Objects", func(t *testing.T) { testObjects(t, open) })
+}
