@@ -120,8 +120,9 @@ var neutralActions = map[string]bool{
 // are. It reports false, leaving model as it was, when another act (a new
 // agreement, an RFI, a change of priorities…) calls for a rebuild.
 func catchUp(ctx context.Context, tx liaison.Tx, model *assess.Model, seq, head int64) (bool, error) {
-	var products, rated, breachers []string
-	var interactions = map[string]string{} // id → an organisation that took part
+	// The products, and the organisations, whose records to take in again:
+	// the models ignore what they hold already.
+	var products, rated, interactors, breachers []string
 	rebuild, threatSet := false, false
 	err := tx.ScanAudit(ctx, seq, head, func(e *liaison.AuditEvent) error {
 		switch {
@@ -135,8 +136,8 @@ func catchUp(ctx context.Context, tx liaison.Tx, model *assess.Model, seq, head 
 		case e.Action == "feedback.create":
 			rated = append(rated, e.Object)
 		case e.Action == "interaction.create":
-			first, _, _ := strings.Cut(e.Target, ",")
-			interactions[e.Object] = first
+			first, _, _ := strings.Cut(e.Target, ",") // an organisation that took part
+			interactors = append(interactors, first)
 		case e.Action == "breach.record":
 			breachers = append(breachers, e.Target)
 		default:
@@ -167,48 +168,46 @@ func catchUp(ctx context.Context, tx liaison.Tx, model *assess.Model, seq, head 
 				return err
 			}
 		}
-		for _, p := range compact(rated) {
-			fs, err := tx.Feedback(ctx, liaison.ListFilter{ProductID: p})
+		err := addEach(rated, func(p string) ([]*liaison.Feedback, error) {
+			return tx.Feedback(ctx, liaison.ListFilter{ProductID: p})
+		}, b.AddFeedback)
+		if err != nil {
+			return err
+		}
+		err = addEach(interactors, func(org string) ([]*liaison.Interaction, error) {
+			return tx.Interactions(ctx, liaison.ListFilter{OrgID: org})
+		}, b.AddInteraction)
+		if err != nil {
+			return err
+		}
+		return addEach(breachers, func(org string) ([]*liaison.Breach, error) {
+			return tx.Breaches(ctx, liaison.ListFilter{OrgID: org})
+		}, func(br *liaison.Breach) error {
+			originator, err := originatorOf(ctx, tx, br.ProductID)
 			if err != nil {
 				return err
 			}
-			for _, f := range fs {
-				if err := b.AddFeedback(f); err != nil {
-					return err
-				}
-			}
-		}
-		for id, org := range interactions {
-			is, err := tx.Interactions(ctx, liaison.ListFilter{OrgID: org})
-			if err != nil {
-				return err
-			}
-			for _, i := range is {
-				if i.ID == id {
-					if err := b.AddInteraction(i); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		for _, org := range compact(breachers) {
-			bs, err := tx.Breaches(ctx, liaison.ListFilter{OrgID: org})
-			if err != nil {
-				return err
-			}
-			for _, br := range bs {
-				originator, err := originatorOf(ctx, tx, br.ProductID)
-				if err != nil {
-					return err
-				}
-				if err := b.AddBreach(br, originator); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+			return b.AddBreach(br, originator)
+		})
 	})
 	return err == nil, err
+}
+
+// addEach lists the records of each of keys, once a key, and adds them
+// all.
+func addEach[T any](keys []string, list func(key string) ([]T, error), add func(T) error) error {
+	for _, k := range compact(keys) {
+		xs, err := list(k)
+		if err != nil {
+			return err
+		}
+		for _, x := range xs {
+			if err := add(x); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // compact returns xs sorted, without duplicates.
