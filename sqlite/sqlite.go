@@ -151,16 +151,21 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
-// migrate applies the embedded migrations that the database lacks.
-func migrate(ctx context.Context, db *sql.DB) error {
+// migrator returns goose's provider of the embedded migrations for db.
+func migrator(db *sql.DB) (*goose.Provider, error) {
 	fsys, err := fs.Sub(migrations, "migrations")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys,
+	return goose.NewProvider(goose.DialectSQLite3, db, fsys,
 		goose.WithLogger(goose.NopLogger()),
 		goose.WithDisableGlobalRegistry(true),
 	)
+}
+
+// migrate applies the embedded migrations that the database lacks.
+func migrate(ctx context.Context, db *sql.DB) error {
+	p, err := migrator(db)
 	if err != nil {
 		return err
 	}
